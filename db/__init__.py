@@ -1,0 +1,1 @@
+"""Marginalia's core: models, migrations, import, annotation and export — no Qt here."""

@@ -1,0 +1,1 @@
+"""Exports that run headless (CLI) and from the GUI alike."""

@@ -1,0 +1,75 @@
+"""Turn the bytes of an article file into the canonical text we store, or say why not.
+
+The stored text is the anchor for every offset, so it is produced once, here, and never altered:
+decoded (BOM, strict UTF-8, then charset-normalizer's best guess), NFC-normalised, with ``\\n``
+line ends.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Articles are at most a few hundred kB; anything past this is not an article."""
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ALLOWED_CONTROLS = frozenset("\n\t\f")
+
+
+class TextRejected(ValueError):
+    """The file cannot become an article; the message says why, in words for the user."""
+
+
+def normalise(text: str) -> str:
+    """NFC, ``\\n`` line ends, no BOM; the form every offset refers to."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", text)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Decode an article file's bytes to normalised text, raising TextRejected with a reason."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TextRejected(
+            f"too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB)"
+        )
+    text = _decode_bytes(data)
+    text = normalise(text)
+    if not text.strip():
+        raise TextRejected("empty file")
+    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
+    if controls > max(2, len(text) // 1000):
+        raise TextRejected("binary file (control characters in the text)")
+    return text
+
+
+def _decode_bytes(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise TextRejected(f"undecodable ({encoding} byte-order mark, bad bytes)") from exc
+    if b"\x00" in data:
+        raise TextRejected("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.3:
+        raise TextRejected("undecodable (not UTF-8 and no other encoding fits)")
+    return str(best)

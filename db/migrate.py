@@ -1,0 +1,79 @@
+"""Bring a project's schema to the newest revision, backing up a SQLite file first.
+
+Opening a project always runs this, so users never run migrations by hand. A file written by a
+newer Marginalia (unknown revision) is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect
+
+from db.engine import sqlite_path
+from db.errors import ProjectOpenError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> Path | None:
+    """Migrate to head; returns the backup file made before changing an existing SQLite file."""
+    head = head_revision()
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        tables = set(inspect(connection).get_table_names())
+    if current == head:
+        return None
+    if current is not None and current not in known:
+        raise ProjectOpenError(
+            "This project was written by a newer version of Marginalia; please update the app."
+        )
+    if current is None and tables - {"alembic_version"}:
+        raise ProjectOpenError("This database holds other tables and is not a Marginalia project.")
+    backup = None
+    path = sqlite_path(str(engine.url))
+    if current is not None and path is not None:
+        backup = backup_sqlite(path, f"before-{head}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    return backup
+
+
+def backup_sqlite(path: Path, label: str) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while others write)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}.{stamp}.bak{path.suffix}")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target

@@ -1,0 +1,132 @@
+"""The annotation database's tables, as typed SQLAlchemy 2 models.
+
+Every row that may travel between databases (a coder's offline copy, a server) carries a UUID so
+merging is idempotent. Offsets are code points into ``Document.text``. Timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UuidMixin:
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+
+
+class Coder(UuidMixin, Base):
+    __tablename__ = "coder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    color: Mapped[str] = mapped_column(String(9), default="#4e79a7")
+    role: Mapped[str] = mapped_column(String(10), default="coder")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(UuidMixin, Base):
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    author: Mapped[str | None] = mapped_column(String(300))
+    published: Mapped[date | None]
+    url: Mapped[str | None] = mapped_column(String(2000))
+    language: Mapped[str | None] = mapped_column(String(20))
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Code(UuidMixin, Base):
+    __tablename__ = "code"
+    __table_args__ = (
+        CheckConstraint("shortcut BETWEEN 1 AND 9", name="shortcut_digit"),
+        Index("uq_code_shortcut", "shortcut", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
+    color: Mapped[str] = mapped_column(String(9), default="#f2c94c")
+    description: Mapped[str] = mapped_column(Text, default="")
+    shortcut: Mapped[int | None] = mapped_column(Integer)
+    archived: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Annotation(UuidMixin, Base):
+    __tablename__ = "annotation"
+    __table_args__ = (
+        CheckConstraint("start >= 0 AND start < \"end\"", name="span_order"),
+        Index("ix_annotation_document_start", "document_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
+    start: Mapped[int]
+    end: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    memo: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    tags: Mapped[list[AnnotationCode]] = relationship(
+        back_populates="annotation", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AnnotationCode(Base):
+    """A code attached to an annotation (the association object, so a tag has its own time)."""
+
+    __tablename__ = "annotation_code"
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("code.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    annotation: Mapped[Annotation] = relationship(back_populates="tags")

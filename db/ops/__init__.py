@@ -1,0 +1,1 @@
+"""Unit-of-work functions f(session, ...) -> Changes; they never open or commit sessions."""

@@ -1,0 +1,124 @@
+"""Open a project database: engine, migrations, and one transaction per user action."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import migrate
+from db.engine import is_sqlite, make_engine, project_url, sqlite_path
+from db.errors import MarginaliaError, ProjectOpenError, ProjectWriteError
+from db.models import Coder
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Project:
+    """A migrated project database. Sessions are short: one per user action, never shared."""
+
+    def __init__(self, target: str | Path, *, create: bool = True) -> None:
+        self.url = project_url(target)
+        self.path = sqlite_path(self.url)
+        if self.path is not None:
+            _check_sqlite_file(self.path, create=create)
+        self.engine: Engine = make_engine(self.url)
+        try:
+            self.backup = migrate.upgrade(self.engine)
+        except MarginaliaError:
+            self.engine.dispose()
+            raise
+        except (DatabaseError, OperationalError) as exc:
+            self.engine.dispose()
+            raise ProjectOpenError(f"Cannot open {self.name}: {_reason(exc)}") from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path is not None else self.engine.url.database or "server"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed if the block succeeds, rolled back (nothing left) if not."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except MarginaliaError:
+            session.rollback()
+            raise
+        except IntegrityError as exc:
+            session.rollback()
+            raise ProjectWriteError(f"The change conflicts with existing data: {exc.orig}") from exc
+        except (DatabaseError, OperationalError) as exc:
+            session.rollback()
+            raise ProjectWriteError(f"The change was not saved: {_reason(exc)}") from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+        except (DatabaseError, OperationalError) as exc:
+            raise ProjectOpenError(f"Cannot read {self.name}: {_reason(exc)}") from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    def ensure_coder(self, name: str) -> int:
+        """The id of the coder with this name, created on first use."""
+        name = name.strip()
+        if not name:
+            raise ProjectWriteError("A coder needs a name.")
+        with self.write() as session:
+            coder_id = session.scalar(select(Coder.id).where(Coder.name == name))
+            if coder_id is None:
+                coder = Coder(name=name)
+                session.add(coder)
+                session.flush()
+                coder_id = coder.id
+            return coder_id
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    if not path.exists():
+        if not create:
+            raise ProjectOpenError(f"There is no project at {path}.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if path.is_dir():
+        raise ProjectOpenError(f"{path} is a folder, not a project file.")
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_MAGIC))
+    if head and head != SQLITE_MAGIC:
+        raise ProjectOpenError(f"{path.name} is not a Marginalia project (not a SQLite database).")
+
+
+def _reason(exc: DatabaseError | OperationalError) -> str:
+    orig = exc.orig
+    text = str(orig) if orig is not None else str(exc)
+    if isinstance(orig, sqlite3.DatabaseError):
+        if "locked" in text or "busy" in text:
+            return "the database is locked by another program; try again in a moment."
+        if "malformed" in text or "not a database" in text:
+            return "the database file is damaged. Restore a backup (*.bak.sqlite beside it)."
+        if "readonly" in text:
+            return "the file is read-only."
+    return text
