@@ -11,7 +11,7 @@ from pathlib import Path
 
 from db.changes import Changes
 from db.exports.annotations_csv import write_annotations_csv
-from db.ops import annotating, codebook, documents, importing
+from db.ops import annotating, codebook, documents, importing, sample
 from db.project import Project
 from db.queries import annotations as annotation_queries
 from db.queries import codes as code_queries
@@ -79,6 +79,12 @@ class ProjectService:
     def export_annotations_csv(self, target: str | Path, *, excel: bool = False, progress=None) -> int:
         with self.project.engine.connect() as connection:
             return write_annotations_csv(connection, target, excel=excel, progress=progress)
+
+    def seed_sample(self, folder: Path) -> Changes:
+        """Load the sample articles and codebook into an empty project (first run); else nothing."""
+        coder_id = self.ensure_coder(sample.SAMPLE_CODER)
+        with self.project.write() as s:
+            return sample.seed(s, folder, coder_id) if sample.is_empty(s) else Changes()
 
     # Coding ------------------------------------------------------------------------------
     def ensure_coder(self, name: str) -> int:

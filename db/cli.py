@@ -1,0 +1,67 @@
+"""The headless command line: ``marginalia import|export …`` without Qt or a display."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.errors import MarginaliaError
+from db.service import ProjectService
+
+COMMANDS = ("import", "export")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    imp = sub.add_parser("import", help="import .txt/.md articles (files or folders)")
+    imp.add_argument("project", type=Path, help="project file (created if missing)")
+    imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
+
+    exp = sub.add_parser("export", help="export data from a project")
+    what = exp.add_subparsers(dest="what", required=True)
+    ann = what.add_parser("annotations", help="annotations as CSV (one row per annotation × code)")
+    ann.add_argument("project", type=Path)
+    ann.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
+    ann.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "import":
+            return _import(args)
+        return _export(args)
+    except MarginaliaError as exc:
+        print(f"marginalia: {exc}", file=sys.stderr)
+        return 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    service = ProjectService.open(args.project, create=True)
+    try:
+        report, _ = service.import_files(args.paths)
+    finally:
+        service.close()
+    print(report.summary())
+    if details := report.details():
+        print(details)
+    return 0 if report.imported or not report.rejected else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    service = ProjectService.open(args.project, create=False)
+    try:
+        rows = service.export_annotations_csv(args.output, excel=args.excel)
+    finally:
+        service.close()
+    print(f"{rows} rows written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

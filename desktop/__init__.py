@@ -1,0 +1,1 @@
+"""Marginalia's Qt GUI. Importing this package must not import Qt (the CLI starts here)."""

@@ -1,0 +1,182 @@
+"""The reader: title, a metadata line, and the article body with its highlights.
+
+The body shows ``Document.text`` unchanged, so a Qt position maps to a stored offset by the
+UTF-16 ↔ code-point conversion alone (db.logic.offsets).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QLabel, QTextEdit, QVBoxLayout, QWidget
+
+from db.logic.offsets import OffsetMap, trim_span
+from db.records import AnnotationRecord, DocumentRecord
+from desktop.widgets.highlights import HighlightPainter
+
+READING_FONTS = ["Literata", "Source Serif 4", "Georgia", "Noto Serif", "DejaVu Serif", "serif"]
+READING_WIDTH_EM = 42
+LINE_HEIGHT_PERCENT = 145
+
+
+def reading_font(point_size: float = 12.5) -> QFont:
+    font = QFont()
+    font.setFamilies(READING_FONTS)
+    font.setPointSizeF(point_size)
+    font.setStyleHint(QFont.StyleHint.Serif)
+    return font
+
+
+class ReaderBody(QTextEdit):
+    """Read-only, selectable text; digits code the selection, clicks report highlights."""
+
+    digit_pressed = Signal(int)
+    clicked_at = Signal(int)  # UTF-16 position
+    context_menu_at = Signal(QPoint, int)  # global point, UTF-16 position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.setFont(reading_font())
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDocumentMargin(12)
+        self.setObjectName("readerBody")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            self.digit_pressed.emit(key - Qt.Key.Key_0)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            self.clicked_at.emit(self.cursorForPosition(event.position().toPoint()).position())
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        self.context_menu_at.emit(event.globalPos(), self.cursorForPosition(event.pos()).position())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Keep a comfortable line length: centre a column of READING_WIDTH_EM."""
+        super().resizeEvent(event)
+        column = self.fontMetrics().averageCharWidth() * READING_WIDTH_EM * 2
+        side = max(0, (self.width() - column) // 2)
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)
+
+
+class ReaderView(QWidget):
+    """Shows one document; converts between Qt positions and stored offsets."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(objectName="readerTitle", wordWrap=True)
+        self.meta = QLabel(objectName="readerMeta", wordWrap=True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        title_font = reading_font(18)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.body = ReaderBody(self)
+        self.painter = HighlightPainter(self.body.document())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.body, 1)
+        self.document: DocumentRecord | None = None
+        self.annotations: list[AnnotationRecord] = []
+        self._offsets = OffsetMap("")
+        self.show_placeholder()
+
+    def show_placeholder(self) -> None:
+        self.document = None
+        self.annotations = []
+        self.title.setText("No article open")
+        self.meta.setText("Pick an article on the left, or import some with File → Import.")
+        self.painter.set_spans([], self._offsets, full=True)
+        self.body.clear()
+
+    def show_document(self, document: DocumentRecord) -> None:
+        self.document = document
+        self._offsets = OffsetMap(document.text)
+        self.title.setText(document.title)
+        self.set_meta_line()
+        self.painter.set_spans([], self._offsets)
+        qdoc: QTextDocument = self.body.document()
+        qdoc.setPlainText(document.text)
+        block_format = QTextBlockFormat()
+        block_format.setLineHeight(LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
+        block_format.setBottomMargin(3)
+        cursor = QTextCursor(qdoc)
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(block_format)
+        self.body.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_meta_line(self) -> None:
+        if self.document is None:
+            return
+        m = self.document.metadata
+        parts = [m.outlet or "Outlet unknown", m.published.isoformat() if m.published else "date unknown"]
+        if m.author:
+            parts.append(m.author)
+        parts.append(f"{len(self.annotations)} highlight(s)")
+        self.meta.setText("  ·  ".join(parts))
+
+    def set_annotations(
+        self, annotations: list[AnnotationRecord], colors: dict[int, str], *, full: bool = False
+    ) -> None:
+        """Repaint highlights; ``colors`` maps an annotation id to its (blended) colour."""
+        self.annotations = annotations
+        spans = [(a.start, a.end, colors[a.id]) for a in annotations]
+        self.painter.set_spans(spans, self._offsets, full=full)
+        self.set_meta_line()
+
+    # Offsets --------------------------------------------------------------------------------
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as code-point offsets, trimmed of surrounding whitespace."""
+        cursor = self.body.textCursor()
+        if self.document is None or not cursor.hasSelection():
+            return None
+        start = self._offsets.from_utf16(cursor.selectionStart())
+        end = self._offsets.from_utf16(cursor.selectionEnd())
+        start, end = trim_span(self.document.text, start, end)
+        return (start, end) if start < end else None
+
+    def select_span(self, start: int, end: int) -> None:
+        cursor = self.body.textCursor()
+        cursor.setPosition(self._offsets.to_utf16(start))
+        cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.body.setTextCursor(cursor)
+        self.body.ensureCursorVisible()
+
+    def find_and_select(self, needle: str) -> bool:
+        """Select the first occurrence of ``needle`` with Qt's own search (UTF-16 positions)."""
+        self.body.moveCursor(QTextCursor.MoveOperation.Start)
+        return self.body.find(needle)
+
+    def offset_at(self, utf16_position: int) -> int:
+        return self._offsets.from_utf16(utf16_position)
+
+    def annotations_at(self, offset: int) -> list[AnnotationRecord]:
+        return [a for a in self.annotations if a.start <= offset < a.end]
