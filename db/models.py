@@ -96,7 +96,7 @@ class Code(UuidMixin, Base):
 class Annotation(UuidMixin, Base):
     __tablename__ = "annotation"
     __table_args__ = (
-        CheckConstraint("start >= 0 AND start < \"end\"", name="span_order"),
+        CheckConstraint('start >= 0 AND start < "end"', name="span_order"),
         Index("ix_annotation_document_start", "document_id", "start"),
     )
 

@@ -1,4 +1,4 @@
-"""Where Marginalia keeps its files: the platform's user-data dir (MARGINALIA_DATA_DIR overrides)."""
+"""Where Marginalia keeps its files: the user-data dir (MARGINALIA_DATA_DIR overrides it)."""
 
 from __future__ import annotations
 

@@ -76,7 +76,9 @@ class ProjectService:
         with self.project.write() as s:
             return importing.import_files(s, paths, progress)
 
-    def export_annotations_csv(self, target: str | Path, *, excel: bool = False, progress=None) -> int:
+    def export_annotations_csv(
+        self, target: str | Path, *, excel: bool = False, progress=None
+    ) -> int:
         with self.project.engine.connect() as connection:
             return write_annotations_csv(connection, target, excel=excel, progress=progress)
 

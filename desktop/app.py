@@ -48,7 +48,9 @@ def display_problem() -> str | None:
     return None
 
 
-def run(project: Path | None = None, screenshot: Path | None = None, coder: str | None = None) -> int:
+def run(
+    project: Path | None = None, screenshot: Path | None = None, coder: str | None = None
+) -> int:
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if problem := display_problem():
@@ -99,7 +101,7 @@ def run(project: Path | None = None, screenshot: Path | None = None, coder: str 
 def default_coder_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
+    except Exception:
         return "coder"
 
 

@@ -25,7 +25,9 @@ def gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot", type=Path, metavar="PNG", help="render the window offscreen to PNG and exit"
     )
-    parser.add_argument("--coder", help="coder name for this session (skips the first-run question)")
+    parser.add_argument(
+        "--coder", help="coder name for this session (skips the first-run question)"
+    )
     return parser
 
 

@@ -230,7 +230,9 @@ class MainWindow(QMainWindow):
         current = self.panel.current
         ids = {a.id for a in annotations}
         shown = [a for a in annotations if a.id in {x.id for x in self.panel._annotations}]
-        self.panel.show_annotations(shown, self.codes.codes, current.id if current and current.id in ids else None)
+        self.panel.show_annotations(
+            shown, self.codes.codes, current.id if current and current.id in ids else None
+        )
 
     def _colors(self, annotations: list[AnnotationRecord]) -> dict[int, str]:
         by_id = {c.id: c.color for c in self.codes.codes}
@@ -256,7 +258,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select some text first, then choose a code.", 4000)
             return None
         result = self._run(
-            self.service.annotate, document.id, self.controller.coder_id, span[0], span[1], [code_id]
+            self.service.annotate,
+            document.id,
+            self.controller.coder_id,
+            span[0],
+            span[1],
+            [code_id],
         )
         return None if result is None else result[0]
 
@@ -298,8 +305,14 @@ class MainWindow(QMainWindow):
         for a in self.reader.annotations_at(self.reader.offset_at(utf16_position)):
             menu.addSeparator()
             label = shorten(a.quote, 30)
-            self._action(menu, f"Edit highlight “{label}”", lambda a=a: self.panel.show_annotations([a], self.codes.codes))
-            self._action(menu, f"Delete highlight “{label}”", lambda a=a: self.delete_annotation(a.id))
+            self._action(
+                menu,
+                f"Edit highlight “{label}”",
+                lambda a=a: self.panel.show_annotations([a], self.codes.codes),
+            )
+            self._action(
+                menu, f"Delete highlight “{label}”", lambda a=a: self.delete_annotation(a.id)
+            )
         menu.addSeparator()
         menu.addAction("Copy", self.reader.body.copy)
         return menu
@@ -371,10 +384,14 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[Path]) -> Task:
         service = self.service
-        task = Task(self, "Importing articles…", lambda progress: service.import_files(paths, progress))
+        task = Task(
+            self, "Importing articles…", lambda progress: service.import_files(paths, progress)
+        )
         task.succeeded.connect(self._imported)
         task.failed.connect(self.show_error)
-        task.cancelled.connect(lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000))
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
+        )
         return self._start(task)
 
     def _imported(self, result: tuple[ImportReport, Changes]) -> None:
@@ -383,20 +400,28 @@ class MainWindow(QMainWindow):
         self.refresh(changes)
         self.statusBar().showMessage(report.summary(), 10000)
         if report.duplicates or report.rejected:
-            box = QMessageBox(QMessageBox.Icon.Information, "Import finished", report.summary(), parent=self)
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Import finished", report.summary(), parent=self
+            )
             box.setDetailedText(report.details())
             box.setInformativeText("Some files were not imported; see the details.")
             box.open()
 
     def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export annotations", "annotations.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export annotations", "annotations.csv", "CSV (*.csv)"
+        )
         if path:
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> Task:
         service = self.service
-        task = Task(self, "Exporting annotations…", lambda _progress: service.export_annotations_csv(path))
-        task.succeeded.connect(lambda rows: self.statusBar().showMessage(f"{rows} rows written to {path}", 10000))
+        task = Task(
+            self, "Exporting annotations…", lambda _progress: service.export_annotations_csv(path)
+        )
+        task.succeeded.connect(
+            lambda rows: self.statusBar().showMessage(f"{rows} rows written to {path}", 10000)
+        )
         task.failed.connect(self.show_error)
         return self._start(task)
 
@@ -405,11 +430,11 @@ class MainWindow(QMainWindow):
         task.finished.connect(lambda: setattr(self, "current_task", None))
         return task.start()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
@@ -417,19 +442,23 @@ class MainWindow(QMainWindow):
 
     # Projects and coder ---------------------------------------------------------------------
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "Marginalia projects (*.sqlite *.db);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Marginalia projects (*.sqlite *.db);;All files (*)"
+        )
         if path:
             self.open_project(Path(path), create=False)
 
     def new_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "project.sqlite", "Marginalia projects (*.sqlite)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", "project.sqlite", "Marginalia projects (*.sqlite)"
+        )
         if path:
             self.open_project(Path(path), create=True)
 
     def open_project(self, path: Path, *, create: bool) -> bool:
         try:
             controller = open_controller(path, self.controller.coder_name, create=create)
-        except Exception as exc:  # noqa: BLE001 - any failure to open is shown, nothing changes
+        except Exception as exc:
             self.show_error(str(exc))
             return False
         self.switch_project(controller)
@@ -437,7 +466,9 @@ class MainWindow(QMainWindow):
         return True
 
     def change_coder_dialog(self) -> None:
-        name, ok = QInputDialog.getText(self, "Coder", "Your name as coder:", text=self.controller.coder_name)
+        name, ok = QInputDialog.getText(
+            self, "Coder", "Your name as coder:", text=self.controller.coder_name
+        )
         if ok and name.strip():
             self.change_coder(name.strip())
 
@@ -457,7 +488,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, "Marginalia", message, parent=self)
         box.open()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.current_task is not None:
             self.current_task.cancel()
         self.settings.set_value("window/state", self.saveState())

@@ -24,7 +24,9 @@ COLUMNS = (
     "annotation_id", "document_id", "title", "outlet", "published", "coder", "code",
     "start", "end", "quote", "memo", "created", "modified", "annotation_uuid", "document_uuid",
 )  # fmt: skip
-TEXT_COLUMNS = tuple(COLUMNS.index(c) for c in ("title", "outlet", "coder", "code", "quote", "memo"))
+TEXT_COLUMNS = tuple(
+    COLUMNS.index(c) for c in ("title", "outlet", "coder", "code", "quote", "memo")
+)
 BATCH = 5000
 
 

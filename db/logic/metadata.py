@@ -87,7 +87,7 @@ def infer_outlet(text: str) -> str | None:
     if is_copyright:
         return name
     words = name.split()
-    if len(words) > 6 or last[-1] in ".!?:;,\"”’)":
+    if len(words) > 6 or last[-1] in '.!?:;,"”’)':
         return None
     capitalised = sum(1 for w in words if w[0].isupper() or not w[0].isalpha())
     return name if capitalised >= max(1, len(words) - 1) and words[0][0].isupper() else None

@@ -28,7 +28,7 @@ class OffsetMap:
         return cp + bisect_left(self._astral_cp, cp)
 
     def from_utf16(self, pos: int) -> int:
-        """A UTF-16 position to a code-point offset; a position inside a surrogate pair rounds down."""
+        """UTF-16 position to code-point offset; inside a surrogate pair it rounds down."""
         return pos - bisect_right(self._astral_u16, pos - 1)
 
 
@@ -42,7 +42,7 @@ class Quote:
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a selection to exclude surrounding whitespace (users often select a trailing space)."""
+    """Shrink a selection to exclude surrounding whitespace (often a trailing space)."""
     start, end = max(0, min(start, end)), min(len(text), max(start, end))
     while start < end and text[start].isspace():
         start += 1

@@ -24,6 +24,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ALLOWED_CONTROLS = frozenset("\n\t\f")
+_ASCII_BYTES = bytes(range(0x80))
+_SINGLE_BYTE = ["cp1252", "iso8859_15", "cp1250", "iso8859_2", "cp1257", "mac_roman"]
 
 
 class TextRejected(ValueError):
@@ -69,7 +71,11 @@ def _decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    ascii_share = 1 - len(data.translate(None, _ASCII_BYTES)) / len(data)
+    # Mostly-ASCII text with a few high bytes is a single-byte Western file (Word, old CMS
+    # exports); left alone, the detector sometimes reads it as a CJK multi-byte encoding.
+    candidates = _SINGLE_BYTE if ascii_share >= 0.9 else None
+    best = from_bytes(data, cp_isolation=candidates).best()
     if best is None or best.chaos > 0.3:
         raise TextRejected("undecodable (not UTF-8 and no other encoding fits)")
     return str(best)

@@ -67,7 +67,9 @@ def annotate(
     return annotation.id, Changes(annotations_of=frozenset({document_id}), codebook=bool(new))
 
 
-def set_codes(session: Session, annotation_id: int, add: Iterable[int], remove: Iterable[int]) -> Changes:
+def set_codes(
+    session: Session, annotation_id: int, add: Iterable[int], remove: Iterable[int]
+) -> Changes:
     annotation = _annotation(session, annotation_id)
     add, remove = set(add), set(remove)
     _require_codes(session, add)

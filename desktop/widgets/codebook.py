@@ -30,7 +30,11 @@ class CodebookPanel(QWidget):
         for label, tip, slot in (
             ("New", "Create a code (Ctrl+Shift+N)", self.new_requested.emit),
             ("Rename", "Rename the chosen code", lambda: self._with_current(self.rename_requested)),
-            ("Colour", "Recolour the chosen code", lambda: self._with_current(self.recolor_requested)),
+            (
+                "Colour",
+                "Recolour the chosen code",
+                lambda: self._with_current(self.recolor_requested),
+            ),
             ("Delete", "Delete the chosen code", lambda: self._with_current(self.delete_requested)),
         ):
             button = QPushButton(label, self, toolTip=tip)
@@ -61,5 +65,3 @@ class CodebookPanel(QWidget):
         code = self.current_code()
         if code is not None:
             signal.emit(code.id)
-
-

@@ -46,8 +46,7 @@ class HighlightPainter(QSyntaxHighlighter):
     ) -> None:
         """Spans are (code-point start, end, blended colour of the span's codes)."""
         new = [
-            (offsets.to_utf16(s), offsets.to_utf16(e), colors)
-            for s, e, colors in segments(spans)
+            (offsets.to_utf16(s), offsets.to_utf16(e), colors) for s, e, colors in segments(spans)
         ]
         old = self._segments
         self._segments, self._starts = new, [s for s, _, _ in new]
@@ -76,7 +75,7 @@ class HighlightPainter(QSyntaxHighlighter):
             self._formats[colors] = fmt
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+    def highlightBlock(self, text: str) -> None:
         if not self._segments:
             return
         block = self.currentBlock()

@@ -56,7 +56,7 @@ class ReaderBody(QTextEdit):
         self.document().setDocumentMargin(12)
         self.setObjectName("readerBody")
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         plain = event.modifiers() in (
             Qt.KeyboardModifier.NoModifier,
@@ -68,15 +68,15 @@ class ReaderBody(QTextEdit):
             return
         super().keyPressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             self.clicked_at.emit(self.cursorForPosition(event.position().toPoint()).position())
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         self.context_menu_at.emit(event.globalPos(), self.cursorForPosition(event.pos()).position())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         """Keep a comfortable line length: centre a column of READING_WIDTH_EM."""
         super().resizeEvent(event)
         column = self.fontMetrics().averageCharWidth() * READING_WIDTH_EM * 2
@@ -137,7 +137,10 @@ class ReaderView(QWidget):
         if self.document is None:
             return
         m = self.document.metadata
-        parts = [m.outlet or "Outlet unknown", m.published.isoformat() if m.published else "date unknown"]
+        parts = [
+            m.outlet or "Outlet unknown",
+            m.published.isoformat() if m.published else "date unknown",
+        ]
         if m.author:
             parts.append(m.author)
         parts.append(f"{len(self.annotations)} highlight(s)")

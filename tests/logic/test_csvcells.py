@@ -1,0 +1,17 @@
+import pytest
+
+from db.logic.csvcells import neutralise, safe_rows
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+49 30", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_starts_are_neutralised(cell):
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Hamas", "", "1", 5, None, "a=b"])
+def test_other_cells_pass(cell):
+    assert neutralise(cell) == cell
+
+
+def test_safe_rows_touches_only_text_columns():
+    assert list(safe_rows([[-1, "-x", "=y"]], [1])) == [[-1, "'-x", "=y"]]
