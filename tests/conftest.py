@@ -10,9 +10,9 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("MARGINALIA_DATA_DIR", tempfile.mkdtemp(prefix="marginalia-test-data-"))
 
-import pytest  # noqa: E402
+import pytest
 
-from db.service import ProjectService  # noqa: E402
+from db.service import ProjectService
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -47,3 +47,32 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     monkeypatch.setenv("MARGINALIA_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty database on the test PostgreSQL server (MARGINALIA_TEST_PG_URL).
+
+    Skips on a machine without a server; in CI (CI=true) a missing server fails instead, so
+    PostgreSQL support can never silently go untested.
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = os.environ.get("MARGINALIA_TEST_PG_URL")
+    if not admin_url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests: MARGINALIA_TEST_PG_URL is not set.")
+        pytest.skip("no PostgreSQL server (set MARGINALIA_TEST_PG_URL)")
+    name = f"marginalia_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

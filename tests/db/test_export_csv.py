@@ -1,0 +1,80 @@
+import csv
+
+import pytest
+
+from db.cli import main as cli_main
+from db.exports.annotations_csv import COLUMNS
+
+QUOTE = "Hamas will not agree to a temporary ceasefire"
+
+
+@pytest.fixture
+def coded(service, corpus_files, tmp_path):
+    """Corpus imported; two highlights by two coders; one tricky memo; one untagged highlight."""
+    service.import_files(corpus_files)
+    doc = next(d for d in service.documents() if QUOTE in service.document(d.id).text)
+    text = service.document(doc.id).text
+    truce, _ = service.create_code("Truce")
+    reject, _ = service.create_code("=Rejection")  # a name that would run as a formula
+    ann = service.ensure_coder("ann")
+    bob = service.ensure_coder("-bob")
+    start = text.index(QUOTE)
+    first, _ = service.annotate(doc.id, ann, start, start + len(QUOTE), [truce, reject])
+    service.set_memo(first, 'Says "no", then, later\nmaybe')
+    quote2 = "permanent ceasefire in Gaza"
+    s2 = text.index(quote2)
+    service.annotate(doc.id, bob, s2, s2 + len(quote2), [truce])
+    second_untagged, _ = service.annotate(doc.id, bob, 0, 5, [])
+    return service, doc, text
+
+
+def read_csv(path):
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_one_row_per_annotation_and_code_reads_back(coded, tmp_path):
+    service, doc, text = coded
+    out = tmp_path / "out.csv"
+    assert service.export_annotations_csv(out) == 4
+    rows = read_csv(out)
+    assert list(rows[0].keys()) == list(COLUMNS)
+    assert len(rows) == 4
+    for row in rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+        assert row["document_id"] == str(doc.id) and row["title"] == doc.title
+    main = [r for r in rows if r["quote"] == QUOTE]
+    assert sorted(r["code"] for r in main) == ["'=Rejection", "Truce"]
+    assert main[0]["memo"] == 'Says "no", then, later\nmaybe'
+    assert main[0]["coder"] == "ann"
+    assert {r["coder"] for r in rows if r["quote"] != QUOTE} == {"'-bob"}
+    assert [r["code"] for r in rows if r["quote"] == text[:5]] == [""]
+    assert all(r["created"].endswith("Z") for r in rows)
+
+
+def test_excel_flavour_has_a_bom_and_crlf(coded, tmp_path):
+    service, *_ = coded
+    out = tmp_path / "excel.csv"
+    service.export_annotations_csv(out, excel=True)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+
+
+def test_failed_export_leaves_no_partial_file(coded, tmp_path):
+    service, *_ = coded
+    out = tmp_path / "missing-dir" / "out.csv"
+    with pytest.raises(FileNotFoundError):
+        service.export_annotations_csv(out)
+    assert not out.exists()
+
+
+def test_cli_export_and_import(coded, tmp_path, capsys, corpus_dir):
+    service, *_ = coded
+    out = tmp_path / "cli.csv"
+    assert cli_main(["export", "annotations", str(service.project.path), "-o", str(out)]) == 0
+    assert len(read_csv(out)) == 4
+    assert "4 rows" in capsys.readouterr().out
+    assert cli_main(["import", str(service.project.path), str(corpus_dir)]) == 0
+    assert "0 imported, 5 duplicate(s) skipped" in capsys.readouterr().out
+    assert cli_main(["export", "annotations", str(tmp_path / "nope.sqlite"), "-o", str(out)]) == 1
+    assert "no project" in capsys.readouterr().err

@@ -1,0 +1,102 @@
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from db import migrate
+from db.errors import ProjectOpenError
+from db.models import Base
+from db.project import Project
+
+
+def test_empty_file_migrates_to_head_with_no_drift(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    path.touch()
+    project = Project(path)
+    with project.engine.connect() as connection:
+        assert migrate.current_revision(connection) == migrate.head_revision()
+        assert {"document", "annotation", "annotation_code", "code", "coder"} <= set(
+            inspect(connection).get_table_names()
+        )
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == [], f"models and migrations disagree: {diff}"
+    project.close()
+
+
+def test_sqlite_pragmas_are_on(service):
+    with service.project.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert raw.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_reopening_a_current_project_makes_no_backup(tmp_path):
+    path = tmp_path / "p.sqlite"
+    Project(path).close()
+    again = Project(path)
+    assert again.backup is None
+    again.close()
+    assert list(tmp_path.glob("*.bak*")) == []
+
+
+def test_backup_is_a_consistent_copy_including_uncheckpointed_wal(service, corpus_dir):
+    service.import_files([corpus_dir])  # the rows sit in the WAL file, not yet in the main file
+    path = service.project.path
+    backup = migrate.backup_sqlite(path, "before-test")
+    assert backup.name.startswith("project.before-test.") and backup.suffix == ".sqlite"
+    with sqlite3.connect(backup) as c:
+        assert c.execute("SELECT count(*) FROM document").fetchone()[0] == 5
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "p.sqlite"
+    Project(path).close()
+    with sqlite3.connect(path) as c:
+        c.execute("UPDATE alembic_version SET version_num = 'from_the_future'")
+    with pytest.raises(ProjectOpenError, match="newer version"):
+        Project(path)
+
+
+def test_foreign_database_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(ProjectOpenError, match="not a Marginalia project"):
+        Project(path)
+
+
+def test_non_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("just some notes")
+    with pytest.raises(ProjectOpenError, match="not a SQLite database"):
+        Project(path)
+
+
+def test_damaged_file_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "p.sqlite"
+    Project(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # trash the schema page after the header
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"p.sqlite{suffix}").unlink(missing_ok=True)
+    with pytest.raises(ProjectOpenError, match="damaged|malformed|not a database"):
+        Project(path)
+
+
+def test_missing_project_without_create(tmp_path):
+    with pytest.raises(ProjectOpenError, match="no project"):
+        Project(tmp_path / "missing.sqlite", create=False)
+
+
+def test_a_plain_engine_sees_the_migrated_schema(tmp_path):
+    path = tmp_path / "p.sqlite"
+    Project(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        assert "annotation" in inspect(connection).get_table_names()
+    engine.dispose()
