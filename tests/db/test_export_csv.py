@@ -24,7 +24,7 @@ def coded(service, corpus_files, tmp_path):
     quote2 = "permanent ceasefire in Gaza"
     s2 = text.index(quote2)
     service.annotate(doc.id, bob, s2, s2 + len(quote2), [truce])
-    second_untagged, _ = service.annotate(doc.id, bob, 0, 5, [])
+    service.annotate(doc.id, bob, 0, 5, [])  # an untagged highlight
     return service, doc, text
 
 

@@ -84,7 +84,7 @@ def test_damaged_file_is_refused_with_a_clear_message(tmp_path):
     path.write_bytes(bytes(data))
     for suffix in ("-wal", "-shm"):
         (tmp_path / f"p.sqlite{suffix}").unlink(missing_ok=True)
-    with pytest.raises(ProjectOpenError, match="damaged|malformed|not a database"):
+    with pytest.raises(ProjectOpenError, match=r"damaged|malformed|not a database"):
         Project(path)
 
 

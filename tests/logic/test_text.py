@@ -25,9 +25,10 @@ def test_byte_order_marks_pick_the_encoding_and_are_dropped(raw):
 
 
 def test_legacy_windows_encoding_is_detected():
-    raw = "Die Verhandlungen über eine Waffenruhe gehen weiter, sagte der Sprecher. Größere Schritte sind nötig.".encode(
-        "cp1252"
-    )
+    raw = (
+        "Die Verhandlungen über eine Waffenruhe gehen weiter, sagte der Sprecher. "
+        "Größere Schritte sind nötig."
+    ).encode("cp1252")
     assert "über" in decode(raw) and "Größere" in decode(raw)
 
 
