@@ -1,7 +1,6 @@
 import unicodedata
 
 import pytest
-
 from sqlalchemy import func, select
 
 from db.logic.text import decode
