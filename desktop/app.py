@@ -57,7 +57,7 @@ def run(
         print(problem, file=sys.stderr)
         return 2
 
-    from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from db.errors import MarginaliaError
     from db.paths import default_project
@@ -71,20 +71,12 @@ def run(
     app.setStyleSheet(style_sheet())
     settings = Settings()
 
-    name = coder or settings.coder
-    if not name:
-        name = default_coder_name()
-        if screenshot is None:
-            name, ok = QInputDialog.getText(
-                None, "Welcome to Marginalia", "Your name as coder (recorded on every annotation):",
-                text=name,
-            )  # fmt: skip
-            if not ok or not name.strip():
-                return 0
-        settings.coder = name.strip()
+    name = coder_name(settings, coder, ask=screenshot is None)
+    if name is None:
+        return 0
     path = project or _remembered(settings) or default_project()
     try:
-        controller = open_controller(path, name.strip(), seed_sample=path == default_project())
+        controller = open_controller(path, name, seed_sample=path == default_project())
     except (MarginaliaError, OSError) as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
         if screenshot is None:
@@ -96,6 +88,25 @@ def run(
         return save_screenshot(window, screenshot)
     window.show()
     return app.exec()
+
+
+def coder_name(settings, explicit: str | None, *, ask: bool) -> str | None:
+    """The coder for this session: given, remembered, or asked on first run (None: cancelled)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    name = (explicit or settings.coder or "").strip()
+    if not name:
+        name = default_coder_name()
+        if ask:
+            name, ok = QInputDialog.getText(
+                None, "Welcome to Marginalia", "Your name as coder (recorded on every annotation):",
+                text=name,
+            )  # fmt: skip
+            name = name.strip()
+            if not ok or not name:
+                return None
+    settings.coder = name
+    return name
 
 
 def default_coder_name() -> str:
