@@ -45,9 +45,10 @@ class ProjectService:
         self.project.close()
 
     # Reading -----------------------------------------------------------------------------
-    def documents(self) -> list[DocumentRow]:
+    def documents(self, ids: Iterable[int] | None = None) -> list[DocumentRow]:
+        """The document list, or just the rows of these documents."""
         with self.project.read() as s:
-            return document_queries.list_documents(s)
+            return document_queries.list_documents(s, ids)
 
     def document(self, document_id: int) -> DocumentRecord:
         with self.project.read() as s:

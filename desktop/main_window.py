@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_counts)
         self._build_menus()
         self._connect()
+        self._restore_layout()
         self.bind(controller)
 
     # Construction -------------------------------------------------------------------------
@@ -108,6 +109,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(view, 1)
         dock = self._dock("Articles", box, Qt.DockWidgetArea.LeftDockWidgetArea)
         dock.setMinimumWidth(420)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
 
     def _action(self, menu: QMenu, text: str, slot, shortcut: str | None = None) -> QAction:
         action = menu.addAction(text)
@@ -179,22 +188,25 @@ class MainWindow(QMainWindow):
         read = self.controller.read
         if changes.codebook:
             self.codes.set_codes(read(self.service.codes, default=[]))
-        if reset or changes.documents or changes.annotations_of:
-            rows = read(self.service.documents, default=[])
-            if reset:
-                self.documents.set_rows(rows)
-            else:
-                self.documents.update_rows(rows)
-            total = sum(r.n_annotations for r in rows)
-            self.status_counts.setText(f"{len(rows)} articles · {total} highlights")
+        if reset or changes.documents:
+            self.documents.set_rows(read(self.service.documents, default=[]))
+        elif changes.annotations_of:  # only the counts of these rows changed
+            ids = sorted(changes.annotations_of)
+            self.documents.update_rows(read(self.service.documents, ids, default=[]))
+        self.status_counts.setText(
+            f"{self.documents.rowCount()} articles · {self.documents.total_annotations} highlights"
+        )
         current = self.reader.document
-        if current is not None and (
-            changes.codebook or changes.documents or current.id in changes.annotations_of
-        ):
-            if changes.documents:
-                self._reload_document(current.id)
-            else:
-                self._reload_annotations()
+        if current is None:
+            return
+        if changes.documents:
+            document = read(self.service.document, current.id, default=None)
+            if document is None:
+                self.reader.show_placeholder()
+                return
+            self.reader.update_metadata(document)
+        if changes.codebook or current.id in changes.annotations_of:
+            self._reload_annotations()
 
     # Documents ------------------------------------------------------------------------------
     def _document_chosen(self, index, _previous=None) -> None:
@@ -228,11 +240,9 @@ class MainWindow(QMainWindow):
         annotations = self.controller.read(self.service.annotations, document.id, default=[])
         self.reader.set_annotations(annotations, self._colors(annotations), full=full)
         current = self.panel.current
-        ids = {a.id for a in annotations}
-        shown = [a for a in annotations if a.id in {x.id for x in self.panel._annotations}]
-        self.panel.show_annotations(
-            shown, self.codes.codes, current.id if current and current.id in ids else None
-        )
+        shown_ids = self.panel.shown_ids
+        shown = [a for a in annotations if a.id in shown_ids]
+        self.panel.show_annotations(shown, self.codes.codes, current.id if current else None)
 
     def _colors(self, annotations: list[AnnotationRecord]) -> dict[int, str]:
         by_id = {c.id: c.color for c in self.codes.codes}

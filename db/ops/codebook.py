@@ -61,7 +61,7 @@ def delete_code(session: Session, code_id: int) -> Changes:
     documents = _documents_using(session, code_id)
     session.delete(code)
     session.flush()
-    return Changes(codebook=True, annotations_of=documents, documents=bool(documents))
+    return Changes(codebook=True, annotations_of=documents)
 
 
 def usage(session: Session, code_id: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -10,14 +12,14 @@ from db.models import Annotation, Document
 from db.records import DocumentMetadata, DocumentRecord, DocumentRow
 
 
-def list_documents(session: Session) -> list[DocumentRow]:
-    """Every document with its annotation count, in one aggregate query."""
-    counts = (
-        select(Annotation.document_id, func.count().label("n"))
-        .group_by(Annotation.document_id)
-        .subquery()
-    )
-    rows = session.execute(
+def list_documents(session: Session, ids: Iterable[int] | None = None) -> list[DocumentRow]:
+    """Every document (or those with these ids) with its annotation count, in one query."""
+    counts = select(Annotation.document_id, func.count().label("n"))
+    if ids is not None:
+        ids = list(ids)
+        counts = counts.where(Annotation.document_id.in_(ids))
+    counts = counts.group_by(Annotation.document_id).subquery()
+    query = (
         select(
             Document.id,
             Document.title,
@@ -28,7 +30,9 @@ def list_documents(session: Session) -> list[DocumentRow]:
         .outerjoin(counts, counts.c.document_id == Document.id)
         .order_by(Document.id)
     )
-    return [DocumentRow(*row) for row in rows]
+    if ids is not None:
+        query = query.where(Document.id.in_(ids))
+    return [DocumentRow(*row) for row in session.execute(query)]
 
 
 def get_document(session: Session, document_id: int) -> DocumentRecord:

@@ -32,14 +32,16 @@ class DocumentTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_rows(self, rows: list[DocumentRow]) -> None:
-        """Refresh changed rows in place (keeps selection and scroll); reset if the set changed."""
-        if [r.id for r in rows] != [r.id for r in self._rows]:
-            self.set_rows(rows)
-            return
-        for i, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
-            if old != new:
+        """Replace these rows in place (selection and scroll stay); unknown ids are ignored."""
+        for new in rows:
+            i = self._row_of.get(new.id)
+            if i is not None and self._rows[i] != new:
                 self._rows[i] = new
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+
+    @property
+    def total_annotations(self) -> int:
+        return sum(r.n_annotations for r in self._rows)
 
     def row_of(self, document_id: int) -> int | None:
         return self._row_of.get(document_id)

@@ -58,6 +58,10 @@ class AnnotationPanel(QWidget):
         row = self.choice.currentIndex()
         return self._annotations[row] if 0 <= row < len(self._annotations) else None
 
+    @property
+    def shown_ids(self) -> set[int]:
+        return {a.id for a in self._annotations}
+
     def show_annotations(
         self, annotations: list[AnnotationRecord], codes: list[CodeRecord], keep: int | None = None
     ) -> None:

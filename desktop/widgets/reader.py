@@ -118,10 +118,8 @@ class ReaderView(QWidget):
         self.body.clear()
 
     def show_document(self, document: DocumentRecord) -> None:
-        self.document = document
         self._offsets = OffsetMap(document.text)
-        self.title.setText(document.title)
-        self.set_meta_line()
+        self.update_metadata(document)
         self.painter.set_spans([], self._offsets)
         qdoc: QTextDocument = self.body.document()
         qdoc.setPlainText(document.text)
@@ -132,6 +130,12 @@ class ReaderView(QWidget):
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(block_format)
         self.body.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def update_metadata(self, document: DocumentRecord) -> None:
+        """New title and metadata for the open document (its text never changes)."""
+        self.document = document
+        self.title.setText(document.title)
+        self.set_meta_line()
 
     def set_meta_line(self) -> None:
         if self.document is None:

@@ -100,3 +100,21 @@ def test_a_plain_engine_sees_the_migrated_schema(tmp_path):
     with engine.connect() as connection:
         assert "annotation" in inspect(connection).get_table_names()
     engine.dispose()
+
+
+def test_a_locked_database_gives_a_clear_message_and_writes_nothing(service, monkeypatch):
+    from db import engine as engine_module
+    from db.errors import ProjectWriteError
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    locked = Project(service.project.path)  # a second program on the same file, short timeout
+    holder = sqlite3.connect(service.project.path, timeout=0.1)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(ProjectWriteError, match="locked"):
+            locked.ensure_coder("ann")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert locked.ensure_coder("ann") > 0  # once free, it works
+    locked.close()
