@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         self.reader.show_placeholder()
         self.panel.show_annotations([], [])
         self.refresh(Changes(documents=True, codebook=True), reset=True)
+        if self.documents_proxy.rowCount():  # open the top article rather than an empty page
+            self.document_view.setCurrentIndex(self.documents_proxy.index(0, 0))
 
     def switch_project(self, controller: ProjectController) -> None:
         old = self.controller
