@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,11 +12,19 @@ class Changes:
     annotations_of: frozenset[int] = frozenset()
     """Documents whose annotations changed (their highlights and counts need a refresh)."""
     codebook: bool = False
-    """Codes were added, renamed, recoloured or deleted."""
+    """Codes were added, renamed, recoloured or deleted, or their counts changed."""
+    event_id: int | None = None
+    """The history entry that records this edit (the GUI puts it on the undo stack)."""
+    summary: str = ""
+
+    def with_event(self, event_id: int, summary: str) -> Changes:
+        return replace(self, event_id=event_id, summary=summary)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             self.documents or other.documents,
             self.annotations_of | other.annotations_of,
             self.codebook or other.codebook,
+            other.event_id or self.event_id,
+            other.summary or self.summary,
         )

@@ -22,6 +22,11 @@ from db.errors import ProjectOpenError
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the FTS5 search index (a virtual table and its shadow tables) out of comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith("document_fts"))
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

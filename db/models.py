@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -48,6 +49,12 @@ class UuidMixin:
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
 
 
+class SoftDeleteMixin:
+    """Deleted rows stay (undo, audit, merge); every query filters ``deleted_at IS NULL``."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Coder(UuidMixin, Base):
     __tablename__ = "coder"
 
@@ -58,7 +65,7 @@ class Coder(UuidMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Document(UuidMixin, Base):
+class Document(UuidMixin, SoftDeleteMixin, Base):
     __tablename__ = "document"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,16 +77,23 @@ class Document(UuidMixin, Base):
     language: Mapped[str | None] = mapped_column(String(20))
     source_name: Mapped[str | None] = mapped_column(String(500))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    memo: Mapped[str] = mapped_column(Text, default="", server_default="")
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Code(UuidMixin, Base):
+class Code(UuidMixin, SoftDeleteMixin, Base):
     __tablename__ = "code"
     __table_args__ = (
         CheckConstraint("shortcut BETWEEN 1 AND 9", name="shortcut_digit"),
-        Index("uq_code_shortcut", "shortcut", unique=True),
+        Index(
+            "uq_code_shortcut",
+            "shortcut",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +107,7 @@ class Code(UuidMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Annotation(UuidMixin, Base):
+class Annotation(UuidMixin, SoftDeleteMixin, Base):
     __tablename__ = "annotation"
     __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="span_order"),
@@ -130,3 +144,39 @@ class AnnotationCode(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     annotation: Mapped[Annotation] = relationship(back_populates="tags")
+
+
+class Event(Base):
+    """One entry of the append-only history: who changed what, with the states before and after.
+
+    ``kind`` is "do" for an edit, "undo"/"redo" for reversing or replaying the edit ``target_id``.
+    States map "table:id" to the row's tracked fields (None: the row did not exist), so undo
+    restores ``before`` and redo restores ``after`` whatever the edit was.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_coder_id_id", "coder_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(8), default="do")
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DocumentStatus(Base):
+    """A coder's own progress on a document, and where they stopped reading."""
+
+    __tablename__ = "document_status"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default="not started")
+    position: Mapped[int] = mapped_column(default=0)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

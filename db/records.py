@@ -16,6 +16,9 @@ class DocumentRow:
     outlet: str | None
     published: date | None
     n_annotations: int
+    n_mine: int = 0
+    status: str = "not started"
+    has_memo: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class DocumentRecord:
     metadata: DocumentMetadata
     text: str
     source_name: str | None
+    memo: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -52,6 +56,9 @@ class CodeRecord:
     description: str
     shortcut: int | None
     n_annotations: int
+    n_mine: int = 0
+    archived: bool = False
+    position: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,21 +1,23 @@
 """The small API the GUI and the CLI call: one method per user action, one transaction each.
 
-Methods that change data return ``Changes`` (and ids where the caller needs them), so views
-refresh only what changed. Nothing here knows about Qt.
+Edits return ``Changes`` (carrying the history entry that undoes them) and ids where the caller
+needs them, so views refresh only what changed. ``coder_id`` is who is acting: every edit is
+recorded in the event log under that coder. Nothing here knows about Qt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from db.changes import Changes
 from db.exports.annotations_csv import write_annotations_csv
-from db.ops import annotating, codebook, documents, importing, sample
+from db.ops import annotating, autocode, codebook, documents, history, importing, sample
 from db.project import Project
 from db.queries import annotations as annotation_queries
 from db.queries import codes as code_queries
 from db.queries import documents as document_queries
+from db.queries import search as search_queries
 from db.records import (
     AnnotationRecord,
     CodeRecord,
@@ -26,12 +28,15 @@ from db.records import (
     ImportReport,
 )
 
+Progress = Callable[[int, int], None]
+
 
 class ProjectService:
     """One open project seen through the actions a user can take on it."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, coder_id: int | None = None) -> None:
         self.project = project
+        self.coder_id = coder_id
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> ProjectService:
@@ -44,15 +49,31 @@ class ProjectService:
     def close(self) -> None:
         self.project.close()
 
+    def use_coder(self, name: str) -> int:
+        """Act as this coder from now on (created on first use); returns the coder's id."""
+        self.coder_id = self.project.ensure_coder(name)
+        return self.coder_id
+
+    def ensure_coder(self, name: str) -> int:
+        return self.project.ensure_coder(name)
+
     # Reading -----------------------------------------------------------------------------
     def documents(self, ids: Iterable[int] | None = None) -> list[DocumentRow]:
         """The document list, or just the rows of these documents."""
         with self.project.read() as s:
-            return document_queries.list_documents(s, ids)
+            return document_queries.list_documents(s, self.coder_id, ids)
 
     def document(self, document_id: int) -> DocumentRecord:
         with self.project.read() as s:
             return document_queries.get_document(s, document_id)
+
+    def documents_with_code(self, code_id: int) -> set[int]:
+        with self.project.read() as s:
+            return document_queries.documents_with_code(s, code_id)
+
+    def outlets(self) -> list[str]:
+        with self.project.read() as s:
+            return document_queries.outlets(s)
 
     def annotations(self, document_id: int) -> list[AnnotationRecord]:
         with self.project.read() as s:
@@ -60,7 +81,7 @@ class ProjectService:
 
     def codes(self) -> list[CodeRecord]:
         with self.project.read() as s:
-            return code_queries.list_codes(s)
+            return code_queries.list_codes(s, self.coder_id)
 
     def coders(self) -> list[CoderRecord]:
         with self.project.read() as s:
@@ -70,9 +91,22 @@ class ProjectService:
         with self.project.read() as s:
             return codebook.usage(s, code_id)
 
+    def search(self, query: str, limit: int | None = 2000) -> list[search_queries.Hit]:
+        with self.project.read() as s:
+            return search_queries.search(s, query, limit)
+
+    def reading_position(self, document_id: int) -> int:
+        with self.project.read() as s:
+            return documents.reading_position(s, document_id, self._coder())
+
+    def history(self, limit: int = 500) -> tuple[list[history.HistoryEntry], int]:
+        """This coder's undo stack from the event log, and how many entries are applied."""
+        with self.project.read() as s:
+            return history.stack(s, self._coder(), limit)
+
     # Importing and exporting -------------------------------------------------------------
     def import_files(
-        self, paths: Iterable[str | Path], progress: importing.Progress | None = None
+        self, paths: Iterable[str | Path], progress: Progress | None = None
     ) -> tuple[ImportReport, Changes]:
         with self.project.write() as s:
             return importing.import_files(s, paths, progress)
@@ -90,48 +124,113 @@ class ProjectService:
             return sample.seed(s, folder, coder_id) if sample.is_empty(s) else Changes()
 
     # Coding ------------------------------------------------------------------------------
-    def ensure_coder(self, name: str) -> int:
-        return self.project.ensure_coder(name)
-
     def annotate(
-        self, document_id: int, coder_id: int, start: int, end: int, code_ids: Iterable[int]
+        self,
+        document_id: int,
+        coder_id: int | None,
+        start: int,
+        end: int,
+        code_ids: Iterable[int],
     ) -> tuple[int, Changes]:
         with self.project.write() as s:
-            return annotating.annotate(s, document_id, coder_id, start, end, code_ids)
+            return annotating.annotate(
+                s, document_id, coder_id or self._coder(), start, end, code_ids
+            )
+
+    def autocode(
+        self, code_id: int, hits: Iterable[tuple[int, int, int]], progress: Progress | None = None
+    ) -> tuple[int, Changes]:
+        with self.project.write() as s:
+            return autocode.autocode(s, self._coder(), code_id, hits, progress)
 
     def set_codes(
         self, annotation_id: int, add: Iterable[int] = (), remove: Iterable[int] = ()
     ) -> Changes:
         with self.project.write() as s:
-            return annotating.set_codes(s, annotation_id, add, remove)
+            return annotating.set_codes(s, self.coder_id, annotation_id, add, remove)
 
     def set_memo(self, annotation_id: int, memo: str) -> Changes:
         with self.project.write() as s:
-            return annotating.set_memo(s, annotation_id, memo)
+            return annotating.set_memo(s, self.coder_id, annotation_id, memo)
 
     def delete_annotation(self, annotation_id: int) -> Changes:
         with self.project.write() as s:
-            return annotating.delete_annotation(s, annotation_id)
+            return annotating.delete_annotation(s, self.coder_id, annotation_id)
 
+    # Documents ---------------------------------------------------------------------------
     def update_metadata(self, document_id: int, meta: DocumentMetadata) -> Changes:
         with self.project.write() as s:
-            return documents.update_metadata(s, document_id, meta)
+            return documents.update_metadata(s, document_id, meta, coder_id=self.coder_id)
+
+    def set_document_memo(self, document_id: int, memo: str) -> Changes:
+        with self.project.write() as s:
+            return documents.set_document_memo(s, document_id, memo, coder_id=self.coder_id)
+
+    def delete_documents(self, document_ids: Iterable[int]) -> Changes:
+        with self.project.write() as s:
+            return documents.delete_documents(s, document_ids, coder_id=self.coder_id)
+
+    def set_status(self, document_id: int, status: str) -> Changes:
+        with self.project.write() as s:
+            return documents.set_status(s, document_id, self._coder(), status=status)
+
+    def save_reading_position(self, document_id: int, position: int) -> Changes:
+        with self.project.write() as s:
+            return documents.set_status(s, document_id, self._coder(), position=position)
 
     # Codebook ----------------------------------------------------------------------------
     def create_code(
-        self, name: str, color: str | None = None, parent_id: int | None = None
+        self,
+        name: str,
+        color: str | None = None,
+        parent_id: int | None = None,
+        description: str = "",
     ) -> tuple[int, Changes]:
         with self.project.write() as s:
-            return codebook.create_code(s, name, color, parent_id)
+            return codebook.create_code(
+                s, name, color, parent_id, description, coder_id=self.coder_id
+            )
 
     def rename_code(self, code_id: int, name: str) -> Changes:
-        with self.project.write() as s:
-            return codebook.rename_code(s, code_id, name)
+        return self._codebook(codebook.rename_code, code_id, name)
 
     def recolor_code(self, code_id: int, color: str) -> Changes:
-        with self.project.write() as s:
-            return codebook.recolor_code(s, code_id, color)
+        return self._codebook(codebook.recolor_code, code_id, color)
+
+    def describe_code(self, code_id: int, description: str) -> Changes:
+        return self._codebook(codebook.describe_code, code_id, description)
+
+    def set_shortcut(self, code_id: int, key: int | None) -> Changes:
+        return self._codebook(codebook.set_shortcut, code_id, key)
+
+    def set_archived(self, code_id: int, archived: bool) -> Changes:
+        return self._codebook(codebook.set_archived, code_id, archived)
+
+    def move_code(
+        self, code_id: int, parent_id: int | None, position: int | None = None
+    ) -> Changes:
+        return self._codebook(codebook.move_code, code_id, parent_id, position)
+
+    def merge_codes(self, source_id: int, target_id: int) -> Changes:
+        return self._codebook(codebook.merge_codes, source_id, target_id)
 
     def delete_code(self, code_id: int) -> Changes:
+        return self._codebook(codebook.delete_code, code_id)
+
+    def _codebook(self, op, *args) -> Changes:
         with self.project.write() as s:
-            return codebook.delete_code(s, code_id)
+            return op(s, *args, coder_id=self.coder_id)
+
+    # History -----------------------------------------------------------------------------
+    def undo(self, event_id: int) -> Changes:
+        with self.project.write() as s:
+            return history.undo(s, self.coder_id, event_id)
+
+    def redo(self, event_id: int) -> Changes:
+        with self.project.write() as s:
+            return history.redo(s, self.coder_id, event_id)
+
+    def _coder(self) -> int:
+        if self.coder_id is None:
+            raise RuntimeError("ProjectService.use_coder() must be called before this action.")
+        return self.coder_id

@@ -36,7 +36,8 @@ def _timestamp(value: datetime | None) -> str:
 
 def annotation_rows(connection: Connection, progress: Callable[[int], None] | None = None):
     """Yield CSV rows (lists) in document, start order; ``progress(rows_so_far)`` per batch."""
-    paths = code_paths(list(connection.execute(select(Code.id, Code.name, Code.parent_id))))
+    codes = select(Code.id, Code.name, Code.parent_id)
+    paths = code_paths(list(connection.execute(codes)))
     query = (
         select(
             Annotation.id,
@@ -58,6 +59,7 @@ def annotation_rows(connection: Connection, progress: Callable[[int], None] | No
         .join(Document, Document.id == Annotation.document_id)
         .join(Coder, Coder.id == Annotation.coder_id)
         .outerjoin(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
+        .where(Annotation.deleted_at.is_(None), Document.deleted_at.is_(None))
         .order_by(Document.id, Annotation.start, Annotation.id, AnnotationCode.code_id)
     )
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)

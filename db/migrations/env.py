@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from db.migrate import include_object
 from db.models import Base
 
 config = context.config
@@ -14,6 +15,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,16 +1,20 @@
-"""Highlight spans and tag them with codes; edit memos; delete."""
+"""Highlight spans and tag them with codes; edit memos; delete — each edit one history entry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import InvalidInput, NotFound
+from db.logic.metadata import shorten
 from db.logic.offsets import quote
 from db.models import Annotation, AnnotationCode, Code, Document, utcnow
+from db.ops.history import Recorder
+
+QUOTE_IN_SUMMARY = 40
 
 
 def annotate(
@@ -25,89 +29,180 @@ def annotate(
 
     Returns the annotation's id. ``start``/``end`` are code-point offsets into the stored text.
     """
-    text = session.scalar(select(Document.text).where(Document.id == document_id))
+    ids, changes = annotate_many(session, document_id, coder_id, [(start, end)], code_ids)
+    return ids[0], changes
+
+
+def annotate_many(
+    session: Session,
+    document_id: int,
+    coder_id: int,
+    spans: Sequence[tuple[int, int]],
+    code_ids: Iterable[int],
+) -> tuple[list[int], Changes]:
+    """Tag several spans of one document at once: one history entry, bulk SQL."""
+    code_ids = list(dict.fromkeys(code_ids))
+    names = code_names(session, code_ids)
+    recorder = Recorder(session, coder_id, "annotate")
+    ids, quotes = tag_spans(session, recorder, document_id, coder_id, spans, code_ids)
+    what = f"“{shorten(quotes[0], QUOTE_IN_SUMMARY)}”" if len(ids) == 1 else f"{len(ids)} passages"
+    recorder.summary = f"Tag {what} with {', '.join(names) or 'no code'}"
+    return ids, recorder.finish()
+
+
+def tag_spans(
+    session: Session,
+    recorder: Recorder,
+    document_id: int,
+    coder_id: int,
+    spans: Sequence[tuple[int, int]],
+    code_ids: list[int],
+) -> tuple[list[int], list[str]]:
+    """Within ``recorder``'s edit: tag spans (reusing this coder's same-span annotations).
+
+    Returns the annotation ids and quotes, in the order of ``spans``.
+    """
+    text = session.scalar(
+        select(Document.text).where(Document.id == document_id, Document.deleted_at.is_(None))
+    )
     if text is None:
         raise NotFound(f"Document {document_id} no longer exists.")
-    try:
-        q = quote(text, start, end)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
-    code_ids = list(dict.fromkeys(code_ids))
-    _require_codes(session, code_ids)
-    annotation = session.scalar(
-        select(Annotation).where(
-            Annotation.document_id == document_id,
-            Annotation.coder_id == coder_id,
-            Annotation.start == start,
-            Annotation.end == end,
+    quotes = []
+    for start, end in spans:
+        try:
+            quotes.append(quote(text, start, end))
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
+    existing = {
+        (a.start, a.end): a.id
+        for a in session.execute(
+            select(Annotation.id, Annotation.start, Annotation.end).where(
+                Annotation.document_id == document_id,
+                Annotation.coder_id == coder_id,
+                Annotation.deleted_at.is_(None),
+            )
         )
+    }
+    recorder.touch(
+        "annotation", [existing[q.start, q.end] for q in quotes if (q.start, q.end) in existing]
     )
-    if annotation is None:
-        annotation = Annotation(
+    new = {
+        (q.start, q.end): Annotation(
             document_id=document_id,
             coder_id=coder_id,
-            start=start,
-            end=end,
+            start=q.start,
+            end=q.end,
             quote=q.exact,
             prefix=q.prefix,
             suffix=q.suffix,
         )
-        session.add(annotation)
-        session.flush()
-    present = set(
-        session.scalars(
-            select(AnnotationCode.code_id).where(AnnotationCode.annotation_id == annotation.id)
-        )
-    )
-    new = [c for c in code_ids if c not in present]
-    session.add_all(AnnotationCode(annotation_id=annotation.id, code_id=c) for c in new)
-    if new and present:
-        annotation.modified_at = utcnow()
+        for q in quotes
+        if (q.start, q.end) not in existing
+    }
+    session.add_all(new.values())
     session.flush()
-    return annotation.id, Changes(annotations_of=frozenset({document_id}), codebook=bool(new))
+    recorder.created("annotation", [a.id for a in new.values()])
+    ids_by_span = existing | {span: annotation.id for span, annotation in new.items()}
+    annotation_ids = [ids_by_span[q.start, q.end] for q in quotes]
+    _add_tags(session, annotation_ids, code_ids)
+    return annotation_ids, [q.exact for q in quotes]
+
+
+def _add_tags(session: Session, annotation_ids: list[int], code_ids: list[int]) -> None:
+    if not code_ids:
+        return
+    present = {
+        (a, c)
+        for a, c in session.execute(
+            select(AnnotationCode.annotation_id, AnnotationCode.code_id).where(
+                AnnotationCode.annotation_id.in_(annotation_ids)
+            )
+        )
+    }
+    rows = [
+        {"annotation_id": a, "code_id": c}
+        for a in dict.fromkeys(annotation_ids)
+        for c in code_ids
+        if (a, c) not in present
+    ]
+    if rows:
+        session.execute(insert(AnnotationCode), rows)
+        now = utcnow()
+        for annotation in session.scalars(
+            select(Annotation).where(Annotation.id.in_({r["annotation_id"] for r in rows}))
+        ):
+            annotation.modified_at = now
 
 
 def set_codes(
-    session: Session, annotation_id: int, add: Iterable[int], remove: Iterable[int]
+    session: Session, coder_id: int, annotation_id: int, add: Iterable[int], remove: Iterable[int]
 ) -> Changes:
     annotation = _annotation(session, annotation_id)
-    add, remove = set(add), set(remove)
-    _require_codes(session, add)
-    present = {tag.code_id for tag in annotation.tags}
-    annotation.tags = [t for t in annotation.tags if t.code_id not in remove]
-    annotation.tags += [AnnotationCode(code_id=c) for c in sorted(add - present - remove)]
+    add, remove = list(dict.fromkeys(add)), set(remove)
+    names = code_names(session, [*add, *remove])
+    recorder = Recorder(
+        session, coder_id, "set_codes", _codes_summary(annotation, add, remove, names)
+    )
+    recorder.touch("annotation", [annotation_id])
+    if remove:
+        session.execute(
+            delete(AnnotationCode).where(
+                AnnotationCode.annotation_id == annotation_id, AnnotationCode.code_id.in_(remove)
+            )
+        )
+    _add_tags(session, [annotation_id], [c for c in add if c not in remove])
     annotation.modified_at = utcnow()
-    session.flush()
-    return Changes(annotations_of=frozenset({annotation.document_id}), codebook=True)
+    return recorder.finish()
 
 
-def set_memo(session: Session, annotation_id: int, memo: str) -> Changes:
+def _codes_summary(annotation: Annotation, add: list[int], remove: set[int], names) -> str:
+    label = f"“{shorten(annotation.quote, QUOTE_IN_SUMMARY)}”"
+    parts = []
+    if add:
+        parts.append(f"tag {label} with {', '.join(names[: len(add)])}")
+    if remove:
+        parts.append(f"untag {', '.join(names[len(add) :])} from {label}")
+    return "; ".join(parts).capitalize() if parts else f"Edit codes of {label}"
+
+
+def set_memo(session: Session, coder_id: int, annotation_id: int, memo: str) -> Changes:
     annotation = _annotation(session, annotation_id)
-    if annotation.memo != memo:
-        annotation.memo = memo
-        annotation.modified_at = utcnow()
-    return Changes(annotations_of=frozenset({annotation.document_id}))
+    if annotation.memo == memo:
+        return Changes()
+    label = shorten(annotation.quote, QUOTE_IN_SUMMARY)
+    recorder = Recorder(session, coder_id, "memo", f"Memo on “{label}”")
+    recorder.touch("annotation", [annotation_id])
+    annotation.memo = memo
+    annotation.modified_at = utcnow()
+    return recorder.finish()
 
 
-def delete_annotation(session: Session, annotation_id: int) -> Changes:
+def delete_annotation(session: Session, coder_id: int, annotation_id: int) -> Changes:
     annotation = _annotation(session, annotation_id)
-    document_id = annotation.document_id
-    session.delete(annotation)
-    session.flush()
-    return Changes(annotations_of=frozenset({document_id}), codebook=True)
+    label = shorten(annotation.quote, QUOTE_IN_SUMMARY)
+    recorder = Recorder(session, coder_id, "delete_annotation", f"Delete highlight “{label}”")
+    recorder.touch("annotation", [annotation_id])
+    annotation.deleted_at = utcnow()
+    return recorder.finish()
 
 
 def _annotation(session: Session, annotation_id: int) -> Annotation:
     annotation = session.get(Annotation, annotation_id)
-    if annotation is None:
+    if annotation is None or annotation.deleted_at is not None:
         raise NotFound("That highlight no longer exists.")
     return annotation
 
 
-def _require_codes(session: Session, code_ids: Iterable[int]) -> None:
-    wanted = set(code_ids)
+def code_names(session: Session, code_ids: Iterable[int]) -> list[str]:
+    """The codes' names in the given order; raises NotFound if one is gone."""
+    wanted = list(code_ids)
     if not wanted:
-        return
-    found = set(session.scalars(select(Code.id).where(Code.id.in_(wanted))))
-    if missing := wanted - found:
+        return []
+    found = dict(
+        session.execute(
+            select(Code.id, Code.name).where(Code.id.in_(wanted), Code.deleted_at.is_(None))
+        ).all()
+    )
+    if missing := set(wanted) - set(found):
         raise NotFound(f"Code(s) {sorted(missing)} no longer exist.")
+    return [found[c] for c in wanted]

@@ -1,15 +1,20 @@
-"""Create, rename, recolour and delete codes."""
+"""The codebook: create, rename, recolour, describe, nest, reorder, archive, merge, delete.
+
+Every edit is one history entry (undoable across restarts). Deletes are soft; a deleted code's
+tags are removed and recorded with their annotations, so undo puts them back.
+"""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import InvalidInput, NotFound
-from db.models import Annotation, AnnotationCode, Code
+from db.models import Annotation, AnnotationCode, Code, utcnow
+from db.ops.history import Recorder
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PALETTE = (
@@ -18,6 +23,8 @@ PALETTE = (
 )  # fmt: skip
 """Light, distinct colours that keep black text readable when highlighted."""
 
+LIVE = Code.deleted_at.is_(None)
+
 
 def create_code(
     session: Session,
@@ -25,64 +32,230 @@ def create_code(
     color: str | None = None,
     parent_id: int | None = None,
     description: str = "",
+    *,
+    coder_id: int | None = None,
 ) -> tuple[int, Changes]:
     """A new code; it gets the next free shortcut key 1–9 and a palette colour if none is given."""
+    if parent_id is not None:
+        _code(session, parent_id)
     name = _valid_name(session, name, parent_id)
-    count = session.scalar(select(func.count()).select_from(Code)) or 0
-    used = set(session.scalars(select(Code.shortcut).where(Code.shortcut.is_not(None))))
-    shortcut = next((k for k in range(1, 10) if k not in used), None)
+    count = session.scalar(select(func.count()).select_from(Code).where(LIVE)) or 0
+    used = set(session.scalars(select(Code.shortcut).where(LIVE, Code.shortcut.is_not(None))))
+    siblings = session.scalar(select(func.max(Code.position)).where(LIVE, _parent_is(parent_id)))
     code = Code(
         name=name,
         color=_valid_color(color or PALETTE[count % len(PALETTE)]),
         parent_id=parent_id,
         description=description,
-        shortcut=shortcut,
-        position=count,
+        shortcut=next((k for k in range(1, 10) if k not in used), None),
+        position=(siblings if siblings is not None else -1) + 1,
     )
     session.add(code)
     session.flush()
-    return code.id, Changes(codebook=True)
+    recorder = Recorder(session, coder_id, "create_code", f"Create code {name}")
+    recorder.created("code", [code.id])
+    return code.id, recorder.finish()
 
 
-def rename_code(session: Session, code_id: int, name: str) -> Changes:
+def rename_code(
+    session: Session, code_id: int, name: str, *, coder_id: int | None = None
+) -> Changes:
     code = _code(session, code_id)
-    code.name = _valid_name(session, name, code.parent_id, exclude=code_id)
-    return Changes(codebook=True, annotations_of=_documents_using(session, code_id))
+    new = _valid_name(session, name, code.parent_id, exclude=code_id)
+    recorder = _recorder(
+        session, coder_id, "rename_code", f"Rename code {code.name} → {new}", [code_id]
+    )
+    code.name = new
+    return recorder.finish()
 
 
-def recolor_code(session: Session, code_id: int, color: str) -> Changes:
-    _code(session, code_id).color = _valid_color(color)
-    return Changes(codebook=True, annotations_of=_documents_using(session, code_id))
-
-
-def delete_code(session: Session, code_id: int) -> Changes:
-    """Delete a code, its sub-codes and its tags; highlights left with no code stay as plain."""
+def recolor_code(
+    session: Session, code_id: int, color: str, *, coder_id: int | None = None
+) -> Changes:
     code = _code(session, code_id)
-    documents = _documents_using(session, code_id)
-    session.delete(code)
-    session.flush()
-    return Changes(codebook=True, annotations_of=documents)
+    recorder = _recorder(session, coder_id, "recolor_code", f"Recolour code {code.name}", [code_id])
+    code.color = _valid_color(color)
+    return recorder.finish()
+
+
+def describe_code(
+    session: Session, code_id: int, description: str, *, coder_id: int | None = None
+) -> Changes:
+    code = _code(session, code_id)
+    summary = f"Describe code {code.name}"
+    recorder = _recorder(session, coder_id, "describe_code", summary, [code_id])
+    code.description = description.strip()
+    return recorder.finish()
+
+
+def set_shortcut(
+    session: Session, code_id: int, key: int | None, *, coder_id: int | None = None
+) -> Changes:
+    """Give a code the key 1–9 (taking it from another code) or none."""
+    if key is not None and not 1 <= key <= 9:
+        raise InvalidInput("Shortcut keys are 1 to 9.")
+    code = _code(session, code_id)
+    holders = (
+        []
+        if key is None
+        else list(
+            session.scalars(select(Code.id).where(LIVE, Code.shortcut == key, Code.id != code_id))
+        )
+    )
+    summary = f"Key {key} for {code.name}" if key else f"No key for {code.name}"
+    recorder = _recorder(session, coder_id, "set_shortcut", summary, [code_id, *holders])
+    if holders:
+        session.execute(update(Code).where(Code.id.in_(holders)).values(shortcut=None))
+        session.flush()
+    code.shortcut = key
+    return recorder.finish()
+
+
+def set_archived(
+    session: Session, code_id: int, archived: bool, *, coder_id: int | None = None
+) -> Changes:
+    """Archived codes leave the codebook's working list; their tags and exports stay."""
+    code = _code(session, code_id)
+    verb = "Archive" if archived else "Restore"
+    recorder = _recorder(session, coder_id, "archive_code", f"{verb} code {code.name}", [code_id])
+    code.archived = archived
+    if archived:
+        code.shortcut = None
+    return recorder.finish()
+
+
+def move_code(
+    session: Session,
+    code_id: int,
+    parent_id: int | None,
+    position: int | None = None,
+    *,
+    coder_id: int | None = None,
+) -> Changes:
+    """Nest a code under ``parent_id`` (None: top level) at ``position`` among its siblings."""
+    code = _code(session, code_id)
+    if parent_id is not None:
+        _code(session, parent_id)
+        if code_id in _ancestors_and_self(session, parent_id):
+            raise InvalidInput("A code cannot be moved inside itself.")
+    _valid_name(session, code.name, parent_id, exclude=code_id)
+    siblings = list(
+        session.scalars(
+            select(Code.id)
+            .where(LIVE, _parent_is(parent_id), Code.id != code_id)
+            .order_by(Code.position, Code.id)
+        )
+    )
+    position = len(siblings) if position is None else max(0, min(position, len(siblings)))
+    order = [*siblings[:position], code_id, *siblings[position:]]
+    recorder = _recorder(session, coder_id, "move_code", f"Move code {code.name}", order)
+    code.parent_id = parent_id
+    for index, sibling in enumerate(order):
+        session.execute(update(Code).where(Code.id == sibling).values(position=index))
+    return recorder.finish()
+
+
+def merge_codes(
+    session: Session, source_id: int, target_id: int, *, coder_id: int | None = None
+) -> Changes:
+    """Move every tag and sub-code of ``source`` to ``target``, then delete ``source``."""
+    if source_id == target_id:
+        raise InvalidInput("Choose two different codes to merge.")
+    source, target = _code(session, source_id), _code(session, target_id)
+    if source_id in _ancestors_and_self(session, target_id):
+        raise InvalidInput("A code cannot be merged into one of its own sub-codes.")
+    tagged = _annotations_tagged(session, [source_id])
+    children = list(session.scalars(select(Code.id).where(LIVE, Code.parent_id == source_id)))
+    summary = f"Merge code {source.name} into {target.name}"
+    recorder = _recorder(session, coder_id, "merge_codes", summary, [source_id, *children])
+    recorder.touch("annotation", tagged)
+    both = set(
+        session.scalars(
+            select(AnnotationCode.annotation_id).where(
+                AnnotationCode.code_id == target_id, AnnotationCode.annotation_id.in_(tagged)
+            )
+        )
+    )
+    session.execute(
+        delete(AnnotationCode).where(
+            AnnotationCode.code_id == source_id, AnnotationCode.annotation_id.in_(both)
+        )
+    )
+    session.execute(
+        update(AnnotationCode).where(AnnotationCode.code_id == source_id).values(code_id=target_id)
+    )
+    session.execute(update(Code).where(Code.id.in_(children)).values(parent_id=target_id))
+    source.deleted_at, source.shortcut = utcnow(), None
+    return recorder.finish()
+
+
+def delete_code(session: Session, code_id: int, *, coder_id: int | None = None) -> Changes:
+    """Delete a code and its sub-codes; their tags go, highlights keep their other codes."""
+    code = _code(session, code_id)
+    subtree = _descendants_and_self(session, code_id)
+    tagged = _annotations_tagged(session, subtree)
+    recorder = _recorder(session, coder_id, "delete_code", f"Delete code {code.name}", subtree)
+    recorder.touch("annotation", tagged)
+    session.execute(delete(AnnotationCode).where(AnnotationCode.code_id.in_(subtree)))
+    now = utcnow()
+    session.execute(update(Code).where(Code.id.in_(subtree)).values(deleted_at=now, shortcut=None))
+    return recorder.finish()
 
 
 def usage(session: Session, code_id: int) -> int:
-    """How many annotations carry this code (the GUI asks before deleting a used code)."""
-    return session.scalar(select(func.count()).where(AnnotationCode.code_id == code_id)) or 0
+    """How many live annotations carry this code (the GUI asks before deleting a used code)."""
+    return len(_annotations_tagged(session, [code_id]))
 
 
-def _documents_using(session: Session, code_id: int) -> frozenset[int]:
-    return frozenset(
+def _recorder(session, coder_id, action: str, summary: str, code_ids) -> Recorder:
+    recorder = Recorder(session, coder_id, action, summary)
+    recorder.touch("code", code_ids)
+    return recorder
+
+
+def _annotations_tagged(session: Session, code_ids: list[int]) -> list[int]:
+    return list(
         session.scalars(
-            select(Annotation.document_id)
-            .join(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
-            .where(AnnotationCode.code_id == code_id)
+            select(AnnotationCode.annotation_id)
+            .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
+            .where(AnnotationCode.code_id.in_(code_ids), Annotation.deleted_at.is_(None))
             .distinct()
         )
     )
 
 
+def _parents(session: Session) -> dict[int, int | None]:
+    return dict(session.execute(select(Code.id, Code.parent_id).where(LIVE)).all())
+
+
+def _ancestors_and_self(session: Session, code_id: int) -> list[int]:
+    parents, chain, current = _parents(session), [], code_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def _descendants_and_self(session: Session, code_id: int) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for child, parent in _parents(session).items():
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [code_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.append(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
+def _parent_is(parent_id: int | None):
+    return Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
+
+
 def _code(session: Session, code_id: int) -> Code:
     code = session.get(Code, code_id)
-    if code is None:
+    if code is None or code.deleted_at is not None:
         raise NotFound("That code no longer exists.")
     return code
 
@@ -96,8 +269,7 @@ def _valid_name(
     if "/" in name:
         raise InvalidInput("A code name cannot contain “/” (it separates levels in code paths).")
     clash = select(Code.id).where(
-        func.lower(Code.name) == name.lower(),
-        Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+        LIVE, func.lower(Code.name) == name.lower(), _parent_is(parent_id)
     )
     if exclude is not None:
         clash = clash.where(Code.id != exclude)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -91,9 +91,18 @@ def import_files(
                 articles.append(article)
         if progress:
             progress(done, total)
-    existing = _existing_titles(session, [a.sha256 for a in articles])
+    existing = _existing(session, [a.sha256 for a in articles])
+    live = {h: title for h, (title, deleted) in existing.items() if not deleted}
+    report.duplicates.extend((a.name, live[a.sha256]) for a in articles if a.sha256 in live)
+    revived = [a for a in articles if a.sha256 in existing and a.sha256 not in live]
+    if revived:  # deleted earlier: bring the same row back, with its annotations
+        session.execute(
+            update(Document)
+            .where(Document.sha256.in_([a.sha256 for a in revived]))
+            .values(deleted_at=None)
+        )
+        report.imported.extend((a.name, existing[a.sha256][0]) for a in revived)
     fresh = [a for a in articles if a.sha256 not in existing]
-    report.duplicates.extend((a.name, existing[a.sha256]) for a in articles if a.sha256 in existing)
     for offset in range(0, len(fresh), INSERT_CHUNK):
         chunk = fresh[offset : offset + INSERT_CHUNK]
         session.execute(insert(Document), [_row(a) for a in chunk])
@@ -101,18 +110,17 @@ def import_files(
         if progress:
             progress(len(files) + (offset + len(chunk)) * len(files) // len(fresh), total)
     session.flush()
-    return report, Changes(documents=bool(fresh))
+    return report, Changes(documents=bool(fresh or revived))
 
 
-def _existing_titles(session: Session, hashes: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _existing(session: Session, hashes: list[str]) -> dict[str, tuple[str, bool]]:
+    """sha256 → (title, deleted) for the articles already in the project."""
+    found: dict[str, tuple[str, bool]] = {}
     for offset in range(0, len(hashes), INSERT_CHUNK):
         chunk = hashes[offset : offset + INSERT_CHUNK]
-        found.update(
-            session.execute(
-                select(Document.sha256, Document.title).where(Document.sha256.in_(chunk))
-            ).all()
-        )
+        query = select(Document.sha256, Document.title, Document.deleted_at.is_not(None))
+        for sha, title, deleted in session.execute(query.where(Document.sha256.in_(chunk))):
+            found[sha] = (title, deleted)
     return found
 
 

@@ -16,7 +16,7 @@ def annotations_of(session: Session, document_id: int) -> list[AnnotationRecord]
     for annotation_id, code_id in session.execute(
         select(AnnotationCode.annotation_id, AnnotationCode.code_id)
         .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
-        .where(Annotation.document_id == document_id)
+        .where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
         .order_by(AnnotationCode.created_at)
     ):
         tags[annotation_id].append(code_id)
@@ -35,7 +35,7 @@ def annotations_of(session: Session, document_id: int) -> list[AnnotationRecord]
             Annotation.modified_at,
         )
         .join(Coder, Coder.id == Annotation.coder_id)
-        .where(Annotation.document_id == document_id)
+        .where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
         .order_by(Annotation.start, Annotation.end, Annotation.id)
     )
     return [

@@ -1,11 +1,11 @@
-"""The codebook with full paths and usage counts."""
+"""The codebook with full paths and usage counts (everyone's and one coder's)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import AnnotationCode, Code, Coder
+from db.models import Annotation, AnnotationCode, Code, Coder
 from db.records import CodeRecord, CoderRecord
 
 PATH_SEPARATOR = "/"
@@ -30,13 +30,23 @@ def code_paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
     return paths
 
 
-def list_codes(session: Session, *, include_archived: bool = False) -> list[CodeRecord]:
-    counts = dict(
-        session.execute(
-            select(AnnotationCode.code_id, func.count()).group_by(AnnotationCode.code_id)
-        ).all()
-    )
-    codes = session.scalars(select(Code).order_by(Code.position, Code.id)).all()
+def list_codes(
+    session: Session, coder_id: int | None = None, *, include_archived: bool = True
+) -> list[CodeRecord]:
+    """Live codes, parents before children, siblings in their set order."""
+    mine = func.sum(case((Annotation.coder_id == coder_id, 1), else_=0))
+    counts = {
+        code_id: (n, m or 0)
+        for code_id, n, m in session.execute(
+            select(AnnotationCode.code_id, func.count(), mine)
+            .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
+            .where(Annotation.deleted_at.is_(None))
+            .group_by(AnnotationCode.code_id)
+        )
+    }
+    codes = session.scalars(
+        select(Code).where(Code.deleted_at.is_(None)).order_by(Code.position, Code.id)
+    ).all()
     paths = code_paths([(c.id, c.name, c.parent_id) for c in codes])
     return [
         CodeRecord(
@@ -48,11 +58,28 @@ def list_codes(session: Session, *, include_archived: bool = False) -> list[Code
             color=c.color,
             description=c.description,
             shortcut=c.shortcut,
-            n_annotations=counts.get(c.id, 0),
+            n_annotations=counts.get(c.id, (0, 0))[0],
+            n_mine=counts.get(c.id, (0, 0))[1],
+            archived=c.archived,
+            position=c.position,
         )
-        for c in codes
+        for c in _tree_order(codes)
         if include_archived or not c.archived
     ]
+
+
+def _tree_order(codes):
+    """Depth-first: each parent, then its children in position order."""
+    children: dict[int | None, list] = {}
+    ids = {c.id for c in codes}
+    for c in codes:
+        children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+    out, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        code = stack.pop()
+        out.append(code)
+        stack.extend(reversed(children.get(code.id, [])))
+    return out
 
 
 def list_coders(session: Session) -> list[CoderRecord]:

@@ -1,24 +1,34 @@
-"""The document list and a single document."""
+"""The document list (with counts and this coder's status) and a single document."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFound
-from db.models import Annotation, Document
+from db.models import Annotation, AnnotationCode, Document, DocumentStatus
 from db.records import DocumentMetadata, DocumentRecord, DocumentRow
 
 
-def list_documents(session: Session, ids: Iterable[int] | None = None) -> list[DocumentRow]:
-    """Every document (or those with these ids) with its annotation count, in one query."""
-    counts = select(Annotation.document_id, func.count().label("n"))
+def list_documents(
+    session: Session, coder_id: int | None = None, ids: Iterable[int] | None = None
+) -> list[DocumentRow]:
+    """Every live document (or those with these ids) with counts, in one aggregate query."""
+    mine = func.sum(case((Annotation.coder_id == coder_id, 1), else_=0))
+    counts = select(Annotation.document_id, func.count().label("n"), mine.label("mine")).where(
+        Annotation.deleted_at.is_(None)
+    )
     if ids is not None:
         ids = list(ids)
         counts = counts.where(Annotation.document_id.in_(ids))
     counts = counts.group_by(Annotation.document_id).subquery()
+    status = (
+        select(DocumentStatus.document_id, DocumentStatus.status)
+        .where(DocumentStatus.coder_id == coder_id)
+        .subquery()
+    )
     query = (
         select(
             Document.id,
@@ -26,8 +36,13 @@ def list_documents(session: Session, ids: Iterable[int] | None = None) -> list[D
             Document.outlet,
             Document.published,
             func.coalesce(counts.c.n, 0),
+            func.coalesce(counts.c.mine, 0),
+            func.coalesce(status.c.status, "not started"),
+            Document.memo != "",
         )
         .outerjoin(counts, counts.c.document_id == Document.id)
+        .outerjoin(status, status.c.document_id == Document.id)
+        .where(Document.deleted_at.is_(None))
         .order_by(Document.id)
     )
     if ids is not None:
@@ -37,7 +52,7 @@ def list_documents(session: Session, ids: Iterable[int] | None = None) -> list[D
 
 def get_document(session: Session, document_id: int) -> DocumentRecord:
     doc = session.get(Document, document_id)
-    if doc is None:
+    if doc is None or doc.deleted_at is not None:
         raise NotFound(f"Document {document_id} no longer exists.")
     return DocumentRecord(
         id=doc.id,
@@ -45,5 +60,29 @@ def get_document(session: Session, document_id: int) -> DocumentRecord:
         metadata=DocumentMetadata(doc.title, doc.outlet, doc.author, doc.published, doc.url),
         text=doc.text,
         source_name=doc.source_name,
+        memo=doc.memo,
         extra=dict(doc.extra or {}),
+    )
+
+
+def documents_with_code(session: Session, code_id: int) -> set[int]:
+    """Ids of live documents with at least one live annotation carrying this code."""
+    return set(
+        session.scalars(
+            select(Annotation.document_id)
+            .join(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
+            .where(AnnotationCode.code_id == code_id, Annotation.deleted_at.is_(None))
+            .distinct()
+        )
+    )
+
+
+def outlets(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(Document.outlet)
+            .where(Document.deleted_at.is_(None), Document.outlet.is_not(None))
+            .distinct()
+            .order_by(Document.outlet)
+        )
     )

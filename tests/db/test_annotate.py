@@ -1,8 +1,7 @@
 import pytest
-from sqlalchemy import func, select
 
 from db.errors import InvalidInput, NotFound
-from db.models import AnnotationCode
+from db.models import Annotation
 
 
 @pytest.fixture
@@ -53,8 +52,9 @@ def test_codes_memo_and_delete(service, emoji_doc):
     assert record.code_ids == (b,) and record.memo == "check the source"
     service.delete_annotation(annotation_id)
     assert service.annotations(emoji_doc) == []
-    with service.project.read() as s:
-        assert s.scalar(select(func.count()).select_from(AnnotationCode)) == 0
+    with service.project.read() as s:  # soft delete: the row stays for undo and audit
+        deleted = s.get(Annotation, annotation_id)
+        assert deleted.deleted_at is not None and [t.code_id for t in deleted.tags] == [b]
     with pytest.raises(NotFound):
         service.set_memo(annotation_id, "gone")
 

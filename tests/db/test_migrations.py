@@ -20,7 +20,10 @@ def test_empty_file_migrates_to_head_with_no_drift(tmp_path):
         assert {"document", "annotation", "annotation_code", "code", "coder"} <= set(
             inspect(connection).get_table_names()
         )
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"include_object": migrate.include_object}
+        )
+        diff = compare_metadata(context, Base.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
     project.close()
 
@@ -118,3 +121,31 @@ def test_a_locked_database_gives_a_clear_message_and_writes_nothing(service, mon
         holder.close()
     assert locked.ensure_coder("ann") > 0  # once free, it works
     locked.close()
+
+
+def test_upgrading_an_older_project_backs_it_up_and_keeps_its_data(tmp_path, corpus_files):
+    from alembic import command
+
+    from db.engine import make_engine
+
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.upgrade(migrate.alembic_config(connection), "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO document (uuid, title, extra, text, sha256, imported_at) "
+            "VALUES ('u1', 'Old article', '{}', 'Truce talks resume in Cairo', 'h1', "
+            "'2024-01-01 00:00:00')"
+        )
+    engine.dispose()
+    project = Project(path)
+    assert project.backup is not None and project.backup.exists()
+    with sqlite3.connect(project.backup) as c:
+        assert c.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    with project.engine.connect() as connection:
+        assert migrate.current_revision(connection) == migrate.head_revision()
+        hits = connection.exec_driver_sql(
+            "SELECT rowid FROM document_fts WHERE document_fts MATCH 'cairo'"
+        ).fetchall()
+        assert hits == [(1,)]  # the search index was built for existing articles
+    project.close()

@@ -128,7 +128,7 @@ def test_click_highlight_then_edit_codes_memo_and_delete(qtbot, window, project_
         ("Mediators' view, not Hamas's own words",)
     ]
     qtbot.mouseClick(window.panel.delete, Qt.MouseButton.LeftButton)
-    assert db_rows(project_path, "SELECT id FROM annotation") == []
+    assert db_rows(project_path, "SELECT id FROM annotation WHERE deleted_at IS NULL") == []
     assert painted_ranges(window) == []
 
 
@@ -157,7 +157,7 @@ def test_codes_create_rename_recolour_delete_asks_when_used(
     assert db_rows(project_path, "SELECT count(*) FROM code") == [(1,)]
     monkeypatch.setattr(window, "confirm", lambda title, text: True)
     assert window.delete_code(code)
-    assert db_rows(project_path, "SELECT count(*) FROM code") == [(0,)]
+    assert db_rows(project_path, "SELECT count(*) FROM code WHERE deleted_at IS NULL") == [(0,)]
     assert window.codes.rowCount() == 0
 
     window.create_code("Unused")

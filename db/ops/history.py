@@ -1,0 +1,252 @@
+"""The append-only event log: record every edit's before/after states; undo and redo them.
+
+An edit touches rows; the Recorder captures their tracked fields before and after, and writes
+one Event. Undo restores ``before``, redo restores ``after``, each as a new Event, so the log
+is never rewritten and a coder's undo stack can be rebuilt after a restart from the log alone.
+A row that did not exist is stored as None and restored as soft-deleted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from db.changes import Changes
+from db.errors import NotFound
+from db.models import Annotation, AnnotationCode, Code, Document, Event, utcnow
+
+State = dict[str, Any] | None
+TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
+    "annotation": (
+        Annotation,
+        ("document_id", "coder_id", "start", "end", "quote", "prefix", "suffix", "memo",
+         "deleted_at"),
+    ),
+    "code": (
+        Code,
+        ("name", "parent_id", "color", "description", "shortcut", "archived", "position",
+         "deleted_at"),
+    ),
+    "document": (Document, ("title", "outlet", "author", "published", "url", "memo", "deleted_at")),
+}  # fmt: skip
+_DATETIMES = frozenset({"deleted_at"})
+_DATES = frozenset({"published"})
+
+
+def _key(kind: str, row_id: int) -> str:
+    return f"{kind}:{row_id}"
+
+
+def _split(key: str) -> tuple[str, int]:
+    kind, row_id = key.split(":")
+    return kind, int(row_id)
+
+
+def _to_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _from_json(field: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field in _DATETIMES:
+        return datetime.fromisoformat(value)
+    if field in _DATES:
+        return date.fromisoformat(value)
+    return value
+
+
+def capture(session: Session, kind: str, ids: Iterable[int]) -> dict[str, State]:
+    """The tracked fields of these rows, in two queries at most (annotations add their codes)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    model, fields = TRACKED[kind]
+    columns = [getattr(model, f) for f in fields]
+    states: dict[str, State] = {_key(kind, i): None for i in ids}
+    for row in session.execute(select(model.id, *columns).where(model.id.in_(ids))):
+        states[_key(kind, row[0])] = {f: _to_json(v) for f, v in zip(fields, row[1:], strict=True)}
+    if kind == "annotation":
+        codes: dict[int, list[int]] = defaultdict(list)
+        for annotation_id, code_id in session.execute(
+            select(AnnotationCode.annotation_id, AnnotationCode.code_id)
+            .where(AnnotationCode.annotation_id.in_(ids))
+            .order_by(AnnotationCode.created_at, AnnotationCode.code_id)
+        ):
+            codes[annotation_id].append(code_id)
+        for i in ids:
+            if (state := states[_key(kind, i)]) is not None:
+                state["codes"] = codes.get(i, [])
+    return states
+
+
+def restore(session: Session, states: dict[str, State]) -> None:
+    """Put rows back into these states; a None state means the row is (soft-)deleted."""
+    by_kind: dict[str, dict[int, State]] = defaultdict(dict)
+    for key, state in states.items():
+        kind, row_id = _split(key)
+        by_kind[kind][row_id] = state
+    now = utcnow()
+    for kind in ("code", "document", "annotation"):  # codes first: tags point at them
+        rows = by_kind.get(kind)
+        if not rows:
+            continue
+        model, fields = TRACKED[kind]
+        objects = {o.id: o for o in session.scalars(select(model).where(model.id.in_(rows)))}
+        for row_id, state in rows.items():
+            obj = objects.get(row_id)
+            if obj is None:
+                raise NotFound(f"Cannot undo: {kind} {row_id} is gone from the database.")
+            if state is None:
+                obj.deleted_at = obj.deleted_at or now
+                continue
+            for field in fields:
+                setattr(obj, field, _from_json(field, state[field]))
+        session.flush()
+        if kind == "code":
+            _release_taken_shortcuts(session, [i for i, s in rows.items() if s is not None])
+        if kind == "annotation":
+            _restore_tags(session, {i: s["codes"] for i, s in rows.items() if s is not None})
+
+
+def _restore_tags(session: Session, codes: dict[int, list[int]]) -> None:
+    if not codes:
+        return
+    session.execute(delete(AnnotationCode).where(AnnotationCode.annotation_id.in_(codes)))
+    rows = [{"annotation_id": a, "code_id": c} for a, cs in codes.items() for c in cs]
+    if rows:
+        session.execute(insert(AnnotationCode), rows)
+
+
+def _release_taken_shortcuts(session: Session, code_ids: list[int]) -> None:
+    """A restored code loses its shortcut key when another live code took it meanwhile."""
+    restored = session.scalars(select(Code).where(Code.id.in_(code_ids))).all()
+    for code in restored:
+        if code.shortcut is None or code.deleted_at is not None:
+            continue
+        clash = session.scalar(
+            select(Code.id).where(
+                Code.shortcut == code.shortcut, Code.id != code.id, Code.deleted_at.is_(None)
+            )
+        )
+        if clash is not None:
+            code.shortcut = None
+    session.flush()
+
+
+def changes_of(*state_sets: dict[str, State]) -> Changes:
+    documents, codebook, annotations_of = False, False, set()
+    for states in state_sets:
+        for key, state in states.items():
+            kind, _ = _split(key)
+            if kind == "annotation" and state is not None:
+                annotations_of.add(state["document_id"])
+            codebook |= kind == "code" or kind == "annotation"  # code counts follow tags
+            documents |= kind == "document"
+    return Changes(documents, frozenset(annotations_of), codebook)
+
+
+class Recorder:
+    """Collects one edit's touched rows; ``finish()`` writes the Event and returns Changes."""
+
+    def __init__(self, session: Session, coder_id: int | None, action: str, summary: str = ""):
+        self.session, self.coder_id, self.action, self.summary = session, coder_id, action, summary
+        self.before: dict[str, State] = {}
+
+    def touch(self, kind: str, ids: Iterable[int]) -> None:
+        """Call before changing existing rows."""
+        fresh = [i for i in set(ids) if _key(kind, i) not in self.before]
+        self.before.update(capture(self.session, kind, fresh))
+
+    def created(self, kind: str, ids: Iterable[int]) -> None:
+        for i in ids:
+            self.before.setdefault(_key(kind, i), None)
+
+    def finish(self) -> Changes:
+        self.session.flush()
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for key in self.before:
+            kind, row_id = _split(key)
+            grouped[kind].append(row_id)
+        after: dict[str, State] = {}
+        for kind, ids in grouped.items():
+            after.update(capture(self.session, kind, ids))
+        before = {k: v for k, v in self.before.items() if after.get(k) != v}
+        after = {k: v for k, v in after.items() if k in before}
+        if not before:
+            return Changes()
+        event = Event(
+            coder_id=self.coder_id,
+            kind="do",
+            action=self.action,
+            summary=self.summary,
+            before=before,
+            after=after,
+        )
+        self.session.add(event)
+        self.session.flush()
+        return changes_of(before, after).with_event(event.id, self.summary)
+
+
+def undo(session: Session, coder_id: int | None, event_id: int) -> Changes:
+    return _replay(session, coder_id, event_id, "undo")
+
+
+def redo(session: Session, coder_id: int | None, event_id: int) -> Changes:
+    return _replay(session, coder_id, event_id, "redo")
+
+
+def _replay(session: Session, coder_id: int | None, event_id: int, kind: str) -> Changes:
+    event = session.get(Event, event_id)
+    if event is None or event.kind != "do":
+        raise NotFound(f"There is no edit {event_id} to {kind}.")
+    target = event.before if kind == "undo" else event.after
+    current = event.after if kind == "undo" else event.before
+    restore(session, target)
+    session.add(
+        Event(
+            coder_id=coder_id,
+            kind=kind,
+            action=event.action,
+            summary=event.summary,
+            target_id=event.id,
+            before=current,
+            after=target,
+        )
+    )
+    session.flush()
+    return changes_of(event.before, event.after)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    event_id: int
+    summary: str
+    created_at: datetime
+
+
+def stack(session: Session, coder_id: int, limit: int = 500) -> tuple[list[HistoryEntry], int]:
+    """This coder's undo stack as the log left it: the entries and how many are applied."""
+    entries: list[HistoryEntry] = []
+    index = 0
+    for event_id, kind, target_id, summary, created_at in session.execute(
+        select(Event.id, Event.kind, Event.target_id, Event.summary, Event.created_at)
+        .where(Event.coder_id == coder_id)
+        .order_by(Event.id)
+    ):
+        if kind == "do":
+            del entries[index:]
+            entries.append(HistoryEntry(event_id, summary, created_at))
+            index += 1
+        elif kind == "undo" and index and entries[index - 1].event_id == target_id:
+            index -= 1
+        elif kind == "redo" and index < len(entries) and entries[index].event_id == target_id:
+            index += 1
+    drop = max(0, len(entries) - limit)
+    return entries[drop:], index - drop

@@ -1,0 +1,97 @@
+"""Full-text search: hits as code-point spans, so the reader can select them and auto-code can
+tag exactly what was found.
+
+SQLite uses the FTS5 index (kept in step with documents by triggers) and its ``highlight()``
+to locate every matching token or phrase. Databases without FTS5 fall back to regexes of the
+same terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from db.errors import InvalidInput
+from db.logic import search_query
+from db.models import Document
+
+OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around each hit in highlight() output
+SNIPPET_CONTEXT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    document_id: int
+    title: str
+    start: int
+    end: int
+    snippet: str
+    """The hit with some context, the hit itself between « and »."""
+
+
+def search(session: Session, query: str, limit: int | None = 2000) -> list[Hit]:
+    try:
+        fts_query = search_query.to_fts5(query)
+    except search_query.QueryError as exc:
+        raise InvalidInput(str(exc)) from exc
+    if session.get_bind().dialect.name != "sqlite":
+        return _search_regex(session, query, limit)
+    try:
+        rows = session.execute(
+            text(
+                "SELECT d.id, d.title, d.text, highlight(document_fts, 1, :open, :close) "
+                "FROM document_fts JOIN document d ON d.id = document_fts.rowid "
+                "WHERE document_fts MATCH :q AND d.deleted_at IS NULL ORDER BY d.id"
+            ),
+            {"q": fts_query, "open": OPEN, "close": CLOSE},
+        ).all()
+    except OperationalError as exc:
+        raise InvalidInput(f"Cannot search for that: {exc.orig}") from exc
+    hits: list[Hit] = []
+    for document_id, title, body, marked in rows:
+        for start, end in marked_spans(marked):
+            hits.append(_hit(document_id, title, body, start, end))
+            if limit is not None and len(hits) >= limit:
+                return hits
+    return hits
+
+
+def marked_spans(marked: str) -> list[tuple[int, int]]:
+    """Code-point spans of the text between OPEN/CLOSE marks, in unmarked coordinates."""
+    spans, removed, start = [], 0, None
+    for i, ch in enumerate(marked):
+        if ch == OPEN:
+            start = i - removed
+            removed += 1
+        elif ch == CLOSE and start is not None:
+            spans.append((start, i - removed))
+            removed += 1
+            start = None
+    return spans
+
+
+def _hit(document_id: int, title: str, body: str, start: int, end: int) -> Hit:
+    before = body[max(0, start - SNIPPET_CONTEXT) : start].split("\n")[-1]
+    after = body[end : end + SNIPPET_CONTEXT].split("\n")[0]
+    snippet = f"{before}«{body[start:end]}»{after}".strip()
+    return Hit(document_id, title, start, end, snippet)
+
+
+def _search_regex(session: Session, query: str, limit: int | None) -> list[Hit]:
+    patterns = search_query.term_regexes(query)
+    hits: list[Hit] = []
+    rows = session.execute(
+        select(Document.id, Document.title, Document.text)
+        .where(Document.deleted_at.is_(None))
+        .order_by(Document.id)
+    )
+    for document_id, title, body in rows:
+        spans = sorted({m.span() for p in patterns for m in p.finditer(body)})
+        for start, end in spans:
+            hits.append(_hit(document_id, title, body, start, end))
+            if limit is not None and len(hits) >= limit:
+                return hits
+    return hits
