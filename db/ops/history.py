@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -99,18 +99,18 @@ def restore(session: Session, states: dict[str, State]) -> None:
             continue
         model, fields = TRACKED[kind]
         objects = {o.id: o for o in session.scalars(select(model).where(model.id.in_(rows)))}
+        if missing := set(rows) - set(objects):
+            raise NotFound(f"Cannot undo: {kind} {min(missing)} is gone from the database.")
+        if kind == "code":
+            rows = _free_shortcuts(session, rows)
         for row_id, state in rows.items():
-            obj = objects.get(row_id)
-            if obj is None:
-                raise NotFound(f"Cannot undo: {kind} {row_id} is gone from the database.")
+            obj = objects[row_id]
             if state is None:
                 obj.deleted_at = obj.deleted_at or now
                 continue
             for field in fields:
                 setattr(obj, field, _from_json(field, state[field]))
         session.flush()
-        if kind == "code":
-            _release_taken_shortcuts(session, [i for i, s in rows.items() if s is not None])
         if kind == "annotation":
             _restore_tags(session, {i: s["codes"] for i, s in rows.items() if s is not None})
 
@@ -124,20 +124,24 @@ def _restore_tags(session: Session, codes: dict[int, list[int]]) -> None:
         session.execute(insert(AnnotationCode), rows)
 
 
-def _release_taken_shortcuts(session: Session, code_ids: list[int]) -> None:
-    """A restored code loses its shortcut key when another live code took it meanwhile."""
-    restored = session.scalars(select(Code).where(Code.id.in_(code_ids))).all()
-    for code in restored:
-        if code.shortcut is None or code.deleted_at is not None:
-            continue
-        clash = session.scalar(
-            select(Code.id).where(
-                Code.shortcut == code.shortcut, Code.id != code.id, Code.deleted_at.is_(None)
+def _free_shortcuts(session: Session, rows: dict[int, State]) -> dict[int, State]:
+    """Clear the restored codes' keys first (so keys can swap), and drop a key that another
+    live code took meanwhile: the unique index on live shortcuts must hold at every step."""
+    session.execute(update(Code).where(Code.id.in_(rows)).values(shortcut=None))
+    session.flush()
+    taken = set(
+        session.scalars(
+            select(Code.shortcut).where(
+                Code.id.not_in(rows), Code.deleted_at.is_(None), Code.shortcut.is_not(None)
             )
         )
-        if clash is not None:
-            code.shortcut = None
-    session.flush()
+    )
+    fixed: dict[int, State] = {}
+    for row_id, state in rows.items():
+        if state is not None and state["shortcut"] in taken and state["deleted_at"] is None:
+            state = {**state, "shortcut": None}
+        fixed[row_id] = state
+    return fixed
 
 
 def changes_of(*state_sets: dict[str, State]) -> Changes:

@@ -41,3 +41,23 @@ def test_import_annotate_export_on_postgres(pg_url, corpus_files, tmp_path):
         assert service.annotations(doc.id)[0].code_ids == ()
     finally:
         service.close()
+
+
+def test_search_undo_and_history_on_postgres(pg_url, corpus_files):
+    service = ProjectService.open(pg_url)
+    try:
+        service.use_coder("pg coder")
+        service.import_files(corpus_files)
+        texts = {d.id: service.document(d.id).text for d in service.documents()}
+        hits = service.search('"temporary ceasefire"')
+        assert hits and all(
+            texts[h.document_id][h.start : h.end].lower() == "temporary ceasefire" for h in hits
+        )
+        code, _ = service.create_code("Truce")
+        _, changes = service.autocode(code, [(h.document_id, h.start, h.end) for h in hits])
+        service.undo(changes.event_id)
+        assert all(service.annotations(d) == [] for d in texts)
+        entries, applied = service.history()
+        assert len(entries) == 2 and applied == 1
+    finally:
+        service.close()

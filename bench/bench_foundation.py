@@ -1,0 +1,640 @@
+"""Foundation benchmarks: import rate, reader render time, CSV export rate, each beside a baseline.
+
+Builds a synthetic project in a temporary folder (or in ``--keep DIR``, left in place) and prints
+figures only; nothing here asserts on timing.
+
+1. Import: N made-up articles (~4,000 characters) through ``ProjectService.import_files``,
+   beside the time to just read and decode the same files.
+2. Render: one ~24,000-character article in the real ``ReaderView`` with 2,000 overlapping
+   highlights, beside the same article without highlights (median of 5 runs each).
+3. CSV export: ``ProjectService.export_annotations_csv`` over at least 100,000 annotation × code
+   rows, beside a raw ``sqlite3`` + ``csv.writer`` dump of the same join and columns.
+
+Usage: ``python bench/bench_foundation.py [--articles N] [--keep DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import filecmp
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import zip_longest
+from pathlib import Path
+
+import PySide6
+import sqlalchemy
+from PySide6.QtCore import QEvent, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, insert, select
+
+from db.exports.annotations_csv import COLUMNS
+from db.logic.offsets import quote
+from db.logic.text import decode
+from db.models import Annotation, AnnotationCode, Document
+from db.ops import annotating
+from db.records import AnnotationRecord, DocumentRecord
+from db.service import ProjectService
+from desktop.widgets.highlights import UNCODED_COLOR, blend
+from desktop.widgets.reader import ReaderView
+
+SEED = 20240611
+ARTICLE_CHARS = 4_000
+RENDER_CHARS = 24_000
+RENDER_HIGHLIGHTS = 2_000
+SPAN_MIN, SPAN_MAX = 20, 400
+RENDER_RUNS = 5
+EXPORT_MIN_ROWS = 100_000
+EXPORT_RUNS = 3
+INSERT_CHUNK = 5_000
+CODES = (
+    ("Conflict", "#eb5757"),
+    ("Economy", "#6fcf97"),
+    ("Diplomacy", "#56ccf2"),
+    ("Humanitarian", "#f2c94c"),
+    ("Blame", "#bb6bd9"),
+    ("Victims", "#f2994a"),
+    ("Sources", "#2d9cdb"),
+    ("Framing", "#9b51e0"),
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QT_NOISE = ("This plugin does not support propagateSizeHints()",)
+RAW_EXPORT_SQL = """
+SELECT a.id, d.id, d.title, d.outlet, d.published, cr.name, co.name, a.start, a."end",
+       a.quote, a.memo,
+       strftime('%Y-%m-%dT%H:%M:%SZ', a.created_at),
+       strftime('%Y-%m-%dT%H:%M:%SZ', a.modified_at),
+       a.uuid, d.uuid
+FROM annotation AS a
+JOIN document AS d ON d.id = a.document_id
+JOIN coder AS cr ON cr.id = a.coder_id
+LEFT JOIN annotation_code AS ac ON ac.annotation_id = a.id
+LEFT JOIN code AS co ON co.id = ac.code_id
+{where}
+ORDER BY d.id, a.start, a.id, ac.code_id
+"""
+SOFT_DELETE_FILTER = "WHERE a.deleted_at IS NULL AND d.deleted_at IS NULL"
+
+
+# Synthetic text -------------------------------------------------------------------------------
+ONSETS = (
+    "b", "br", "c", "ch", "d", "dr", "f", "g", "gl", "h", "j", "k", "l", "m",
+    "n", "p", "pl", "qu", "r", "s", "sh", "st", "t", "th", "tr", "v", "w", "z",
+)  # fmt: skip
+VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "é", "ö", "å"]
+VOWEL_WEIGHTS = [10, 10, 8, 8, 6, 2, 2, 2, 2, 1, 1, 1]
+CODAS = ["", "", "", "n", "r", "s", "l", "m", "nd", "st", "x", "th"]
+OUTLET_KINDS = (
+    "Herald", "Courier", "Tribune", "Gazette", "Post", "Ledger", "Observer", "Chronicle", "Dispatch"
+)  # fmt: skip
+SYMBOLS = ["€", "%", "🌍", "📈"]  # two of them are outside the BMP (UTF-16 surrogate pairs)
+
+
+class TextMaker:
+    """Made-up words, sentences and whole articles from one seeded random generator."""
+
+    def __init__(self, rng: random.Random, vocabulary: int = 4_000) -> None:
+        self.rng = rng
+        self.words = sorted({self.word() for _ in range(vocabulary)})
+        self.outlets = [self.outlet() for _ in range(40)]
+
+    def word(self) -> str:
+        """One pronounceable nonsense word of one to three syllables."""
+        rng = self.rng
+        return "".join(
+            rng.choice(ONSETS) + rng.choices(VOWELS, VOWEL_WEIGHTS)[0] + rng.choice(CODAS)
+            for _ in range(rng.choices((1, 2, 3), (3, 5, 2))[0])
+        )
+
+    def outlet(self) -> str:
+        """A made-up outlet name such as ``The Brastou Courier``."""
+        name = f"{self.rng.choice(self.words).title()} {self.rng.choice(OUTLET_KINDS)}"
+        return f"The {name}" if self.rng.random() < 0.5 else name
+
+    def sentence(self) -> str:
+        """Six to 24 words with the odd comma, dash, proper noun, number or symbol."""
+        rng = self.rng
+        words = rng.choices(self.words, k=rng.randint(6, 24))
+        for i in range(1, len(words)):
+            roll = rng.random()
+            if roll < 0.08:
+                words[i] = words[i].title()
+            elif roll < 0.10:
+                words[i] = f"{rng.randint(2, 999)} {rng.choice(SYMBOLS)}"
+            elif roll < 0.16 and i < len(words) - 1:
+                words[i] += ","
+            elif roll < 0.18 and i < len(words) - 1:
+                words[i] += " —"
+        words[0] = words[0].title()
+        text = " ".join(words) + rng.choices(".?!", (20, 1, 1))[0]
+        return f"“{text}”" if rng.random() < 0.08 else text
+
+    def paragraph(self, chars: int) -> str:
+        """Sentences until the paragraph reaches ``chars`` characters."""
+        sentences: list[str] = []
+        length = 0
+        while length < chars:
+            sentences.append(self.sentence())
+            length += len(sentences[-1]) + 1
+        return " ".join(sentences)
+
+    def headline(self) -> str:
+        """A short title-case line without final punctuation (what the importer takes as title)."""
+        words = self.rng.choices(self.words, k=self.rng.randint(4, 9))
+        text = " ".join(w.title() if self.rng.random() < 0.6 else w for w in words)
+        return text[0].upper() + text[1:]
+
+    def published(self) -> date:
+        return date(2019, 1, 1) + timedelta(days=self.rng.randrange(6 * 365))
+
+    def article(self, chars: int) -> str:
+        """Headline, optional ``date YYYY-MM-DD`` line, paragraphs, and a trailing outlet line."""
+        rng = self.rng
+        head = [f"date {self.published().isoformat()}"] if rng.random() < 0.4 else []
+        head.append(self.headline())
+        outlet = rng.choice(self.outlets)
+        if rng.random() < 0.15:
+            outlet = f"© {rng.randint(2019, 2024)} {outlet}"
+        paragraphs: list[str] = []
+        length = sum(len(line) + 1 for line in head) + len(outlet) + 2
+        while length < chars:
+            paragraphs.append(self.paragraph(min(rng.randint(250, 900), chars - length)))
+            length += len(paragraphs[-1]) + 2
+        return "\n".join(head) + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + outlet + "\n"
+
+
+# Helpers --------------------------------------------------------------------------------------
+def log(message: str) -> None:
+    """Progress on stderr, so stdout holds only the figures."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds that ``action()`` takes."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def quiet_qt_noise(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's message handler: drop the offscreen plugin's harmless notices, pass the rest on."""
+    if message not in QT_NOISE:
+        print(f"Qt {kind.name}: {message}", file=sys.stderr)
+
+
+@contextmanager
+def work_folder(keep: Path | None) -> Iterator[Path]:
+    """A fresh temporary folder, or ``keep`` (created; must be empty) left in place afterwards."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as folder:
+            yield Path(folder)
+        return
+    keep.mkdir(parents=True, exist_ok=True)
+    if any(keep.iterdir()):
+        raise SystemExit(f"--keep {keep}: the folder is not empty")
+    yield keep
+    log(f"kept the project and files in {keep}")
+
+
+def random_spans(rng: random.Random, length: int, count: int) -> list[tuple[int, int]]:
+    """``count`` distinct spans of SPAN_MIN–SPAN_MAX code points inside a text of ``length``."""
+    spans: set[tuple[int, int]] = set()
+    while len(spans) < count:
+        start = rng.randrange(length - SPAN_MIN)
+        spans.add((start, min(length, start + rng.randint(SPAN_MIN, SPAN_MAX))))
+    return sorted(spans)
+
+
+def random_codes(rng: random.Random, code_ids: Sequence[int], uncoded: float = 0.0) -> list[int]:
+    """Zero (with probability ``uncoded``) or one to three distinct codes, mostly one or two."""
+    if rng.random() < uncoded:
+        return []
+    return rng.sample(list(code_ids), rng.choices((1, 2, 3), (5, 4, 1))[0])
+
+
+# 1. Import ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ImportFigures:
+    articles: int
+    megabytes: float
+    seconds: float
+    baseline_seconds: float
+
+
+def write_articles(folder: Path, count: int, maker: TextMaker) -> list[Path]:
+    """``count`` synthetic article files, UTF-8, named in import order."""
+    folder.mkdir(parents=True)
+    paths = [folder / f"article-{i:05d}.txt" for i in range(count)]
+    for path in paths:
+        path.write_text(maker.article(ARTICLE_CHARS), encoding="utf-8")
+    return paths
+
+
+def read_and_decode(paths: Sequence[Path]) -> None:
+    """The baseline: what any importer must do at least (read bytes, decode, normalise)."""
+    for path in paths:
+        decode(path.read_bytes())
+
+
+def bench_import(service: ProjectService, folder: Path, paths: Sequence[Path]) -> ImportFigures:
+    """Time the service's folder import once, and the read+decode baseline (median of 3)."""
+    baseline = statistics.median(timed(lambda: read_and_decode(paths)) for _ in range(3))
+    start = time.perf_counter()
+    report, _ = service.import_files([folder])
+    seconds = time.perf_counter() - start
+    if len(report.imported) != len(paths):
+        log(f"warning: import reported {report.summary()}")
+    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    return ImportFigures(len(report.imported), megabytes, seconds, baseline)
+
+
+# 2. Render ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RenderRun:
+    """Seconds per stage of opening an article in a fresh reader, and the segments painted."""
+
+    show_document: float
+    set_annotations: float
+    layout_and_paint: float
+    segments: int
+
+    @property
+    def total(self) -> float:
+        return self.show_document + self.set_annotations + self.layout_and_paint
+
+
+@dataclass(frozen=True, slots=True)
+class RenderFigures:
+    characters: int
+    blocks: int
+    highlights: int
+    plain: list[RenderRun]
+    highlighted: list[RenderRun]
+
+
+def seed_render_article(
+    service: ProjectService,
+    folder: Path,
+    maker: TextMaker,
+    coder_id: int,
+    code_ids: Sequence[int],
+) -> int:
+    """Import one long article and give it RENDER_HIGHLIGHTS overlapping highlights."""
+    folder.mkdir(parents=True)
+    path = folder / "long-article-for-render.txt"
+    path.write_text(maker.article(RENDER_CHARS), encoding="utf-8")
+    service.import_files([path])
+    with service.project.read() as session:
+        document_id = session.scalar(select(Document.id).where(Document.source_name == path.name))
+    if document_id is None:
+        raise RuntimeError("the render article was not imported")
+    text = service.document(document_id).text
+    with service.project.write() as session:
+        for start, end in random_spans(maker.rng, len(text), RENDER_HIGHLIGHTS):
+            codes = random_codes(maker.rng, code_ids, uncoded=0.03)
+            annotating.annotate(session, document_id, coder_id, start, end, codes)
+    return document_id
+
+
+def highlight_colors(
+    annotations: Sequence[AnnotationRecord], code_colors: dict[int, str]
+) -> dict[int, str]:
+    """Annotation id -> blended colour of its codes, as the main window computes it."""
+    colors = {}
+    for a in annotations:
+        mine = [code_colors[c] for c in a.code_ids if c in code_colors]
+        colors[a.id] = blend(mine).name() if mine else UNCODED_COLOR
+    return colors
+
+
+def render_once(
+    document: DocumentRecord, annotations: list[AnnotationRecord], colors: dict[int, str]
+) -> RenderRun:
+    """Open the document in a fresh ReaderView, lay out the whole text and paint it once."""
+    view = ReaderView()
+    view.resize(1000, 800)
+    t0 = time.perf_counter()
+    view.show_document(document)
+    t1 = time.perf_counter()
+    view.set_annotations(annotations, colors, full=True)
+    t2 = time.perf_counter()
+    view.show()
+    QApplication.processEvents()
+    view.body.document().documentLayout().documentSize()  # finishes the layout of every block
+    view.grab()
+    t3 = time.perf_counter()
+    run = RenderRun(t1 - t0, t2 - t1, t3 - t2, view.painter.segment_count)
+    view.close()
+    view.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return run
+
+
+def bench_render(service: ProjectService, document_id: int) -> RenderFigures:
+    """Median-ready runs with and without highlights, alternated, after one warm-up of each."""
+    document = service.document(document_id)
+    annotations = service.annotations(document_id)
+    colors = highlight_colors(annotations, {c.id: c.color for c in service.codes()})
+    plain: list[RenderRun] = []
+    highlighted: list[RenderRun] = []
+    render_once(document, [], {})
+    render_once(document, annotations, colors)
+    for _ in range(RENDER_RUNS):
+        plain.append(render_once(document, [], {}))
+        highlighted.append(render_once(document, annotations, colors))
+    blocks = document.text.count("\n") + 1
+    return RenderFigures(len(document.text), blocks, len(annotations), plain, highlighted)
+
+
+# 3. CSV export --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ExportFigures:
+    rows: int
+    annotations: int
+    megabytes: float
+    seconds: list[float]
+    baseline_seconds: list[float]
+    same_rows: bool
+    neutralised: int
+
+
+def export_row_count(service: ProjectService) -> int:
+    """Rows the export will write: one per annotation × code, one per uncoded annotation."""
+    per_annotation = (
+        select(func.max(func.count(AnnotationCode.code_id), 1).label("n"))
+        .select_from(Annotation)
+        .outerjoin(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
+        .group_by(Annotation.id)
+        .subquery()
+    )
+    with service.project.read() as session:
+        return session.scalar(select(func.coalesce(func.sum(per_annotation.c.n), 0))) or 0
+
+
+def bulk_annotate(
+    service: ProjectService,
+    rng: random.Random,
+    coder_id: int,
+    code_ids: Sequence[int],
+    min_rows: int,
+    skip_document: int,
+) -> int:
+    """Insert random annotations until the export has ``min_rows`` rows; one document is spared."""
+    with service.project.read() as session:
+        texts = [
+            (document_id, text)
+            for document_id, text in session.execute(select(Document.id, Document.text))
+            if document_id != skip_document
+        ]
+    memos = TextMaker(rng, vocabulary=500)
+    now = datetime.now(UTC)
+    missing = min_rows - export_row_count(service)
+    inserted = 0
+    with service.project.write() as session:
+        while missing > 0:
+            annotations: list[dict[str, object]] = []
+            tags: list[list[int]] = []
+            for _ in range(INSERT_CHUNK):
+                document_id, text = rng.choice(texts)
+                start, end = random_spans(rng, len(text), 1)[0]
+                q = quote(text, start, end)
+                created = now - timedelta(seconds=rng.randrange(90 * 86_400))
+                annotations.append(
+                    {
+                        "document_id": document_id,
+                        "coder_id": coder_id,
+                        "start": start,
+                        "end": end,
+                        "quote": q.exact,
+                        "prefix": q.prefix,
+                        "suffix": q.suffix,
+                        "memo": memos.sentence() if rng.random() < 0.15 else "",
+                        "created_at": created,
+                        "modified_at": created + timedelta(seconds=rng.randrange(3_600)),
+                    }
+                )
+                tags.append(random_codes(rng, code_ids, uncoded=0.05))
+            statement = insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True)
+            ids = session.scalars(statement, annotations).all()
+            session.execute(
+                insert(AnnotationCode),
+                [
+                    {"annotation_id": a, "code_id": c, "created_at": now}
+                    for a, codes in zip(ids, tags, strict=True)
+                    for c in codes
+                ],
+            )
+            inserted += len(ids)
+            missing -= sum(max(1, len(codes)) for codes in tags)
+    return inserted
+
+
+def raw_export_sql(connection: sqlite3.Connection) -> str:
+    """The export's join in plain SQL; soft-deleted rows left out when the schema has them."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(annotation)")}
+    return RAW_EXPORT_SQL.format(where=SOFT_DELETE_FILTER if "deleted_at" in columns else "")
+
+
+def raw_export(database: Path, target: Path) -> int:
+    """The baseline: the same join and columns straight from sqlite3 into csv.writer."""
+    connection = sqlite3.connect(database)
+    count = 0
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
+            writer.writerow(COLUMNS)
+            cursor = connection.execute(raw_export_sql(connection))
+            while batch := cursor.fetchmany(INSERT_CHUNK):
+                writer.writerows(batch)
+                count += len(batch)
+    finally:
+        connection.close()
+    return count
+
+
+def bench_export(service: ProjectService, database: Path, folder: Path) -> ExportFigures:
+    """Alternate the service export and the raw dump EXPORT_RUNS times each."""
+    with service.project.read() as session:
+        annotations = session.scalar(select(func.count()).select_from(Annotation)) or 0
+    ours, raw = folder / "export-service.csv", folder / "export-raw.csv"
+    seconds: list[float] = []
+    baseline: list[float] = []
+    rows = raw_rows = 0
+    for _ in range(EXPORT_RUNS):
+        start = time.perf_counter()
+        raw_rows = raw_export(database, raw)
+        baseline.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        rows = service.export_annotations_csv(ours)
+        seconds.append(time.perf_counter() - start)
+    if rows != raw_rows:
+        log(f"warning: the service wrote {rows} rows, the raw dump {raw_rows}")
+    same_rows, neutralised = compare_exports(ours, raw)
+    megabytes = ours.stat().st_size / 1e6
+    return ExportFigures(rows, annotations, megabytes, seconds, baseline, same_rows, neutralised)
+
+
+def compare_exports(ours: Path, raw: Path) -> tuple[bool, int]:
+    """Whether both files hold the same cells, allowing the export's formula guard (a leading ').
+
+    Returns (same, number of cells the export neutralised).
+    """
+    if filecmp.cmp(ours, raw, shallow=False):
+        return True, 0
+    neutralised = 0
+    with ours.open(encoding="utf-8", newline="") as a, raw.open(encoding="utf-8", newline="") as b:
+        for mine, theirs in zip_longest(csv.reader(a), csv.reader(b)):
+            if mine is None or theirs is None or len(mine) != len(theirs):
+                return False, neutralised
+            for cell, expected in zip(mine, theirs, strict=True):
+                if cell == expected:
+                    continue
+                if cell != "'" + expected or not expected.startswith(FORMULA_STARTS):
+                    return False, neutralised
+                neutralised += 1
+    return True, neutralised
+
+
+# Report ---------------------------------------------------------------------------------------
+def table(rows: Sequence[Sequence[str]]) -> str:
+    """Left-aligned text columns under a header row and a rule."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def stage_medians(runs: Sequence[RenderRun]) -> str:
+    return ", ".join(
+        f"{name} {ms(statistics.median(getattr(r, name) for r in runs))}"
+        for name in ("show_document", "set_annotations", "layout_and_paint")
+    )
+
+
+def report(imp: ImportFigures, ren: RenderFigures, exp: ExportFigures) -> str:
+    """The details of each benchmark, then the summary table."""
+    plain = statistics.median(r.total for r in ren.plain)
+    lit = statistics.median(r.total for r in ren.highlighted)
+    ours = exp.rows / statistics.median(exp.seconds)
+    raw = exp.rows / statistics.median(exp.baseline_seconds)
+    details = [
+        f"Import: {imp.articles:,} articles, {imp.megabytes:.1f} MB, "
+        f"import_files {imp.seconds:.2f} s, read+decode {imp.baseline_seconds:.2f} s "
+        f"(median of 3)",
+        f"Render: {ren.characters:,} characters in {ren.blocks} blocks, {ren.highlights:,} "
+        f"highlights -> {ren.highlighted[0].segments:,} painted segments; median of "
+        f"{RENDER_RUNS} after a warm-up",
+        f"  without highlights: {stage_medians(ren.plain)}",
+        f"  with highlights:    {stage_medians(ren.highlighted)}",
+        f"  all runs (ms), without: {', '.join(f'{r.total * 1000:.1f}' for r in ren.plain)}",
+        f"  all runs (ms), with:    {', '.join(f'{r.total * 1000:.1f}' for r in ren.highlighted)}",
+        f"Export: {exp.rows:,} rows from {exp.annotations:,} annotations, {exp.megabytes:.1f} MB; "
+        f"median of {EXPORT_RUNS}; same cells as the raw dump: {'yes' if exp.same_rows else 'NO'}"
+        f" ({exp.neutralised} cells guarded against formulas with a leading ')",
+        f"  service (s): {', '.join(f'{s:.2f}' for s in exp.seconds)}",
+        f"  raw (s):     {', '.join(f'{s:.2f}' for s in exp.baseline_seconds)}",
+    ]
+    summary = table(
+        [
+            ("Benchmark", "Marginalia", "Baseline", "Ratio"),
+            (
+                "Import (articles/s)",
+                f"{imp.articles / imp.seconds:,.0f}",
+                f"{imp.articles / imp.baseline_seconds:,.0f} (read+decode only)",
+                f"{imp.seconds / imp.baseline_seconds:.2f}× the baseline time",
+            ),
+            (
+                f"Render {ren.characters:,} chars (median)",
+                f"{ms(lit)} with {ren.highlights:,} highlights",
+                f"{ms(plain)} without",
+                f"{lit / plain:.2f}× (with / without)",
+            ),
+            (
+                "CSV export (rows/s)",
+                f"{ours:,.0f}",
+                f"{raw:,.0f} (sqlite3 + csv.writer)",
+                f"{ours / raw:.2f}× raw (target ≥ 0.70)",
+            ),
+        ]
+    )
+    return "\n".join(details) + "\n\n" + summary
+
+
+def versions() -> str:
+    return (
+        f"Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
+        f"SQLAlchemy {sqlalchemy.__version__}, SQLite {sqlite3.sqlite_version}, "
+        f"{platform.system()} {platform.machine()}"
+    )
+
+
+# Main -----------------------------------------------------------------------------------------
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--articles", type=int, default=2_000, help="articles to import (default 2000)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="build in DIR (new or empty) and keep it"
+    )
+    args = parser.parse_args(argv)
+    if args.articles < 1:
+        parser.error("--articles must be at least 1")
+    return args
+
+
+def run(folder: Path, articles: int) -> str:
+    """Build the project in ``folder``, run the three benchmarks, return the printed report."""
+    rng = random.Random(SEED)
+    maker = TextMaker(rng)
+    log(f"writing {articles:,} articles")
+    paths = write_articles(folder / "articles", articles, maker)
+    database = folder / "bench.sqlite"
+    service = ProjectService.open(database)
+    try:
+        log("importing")
+        imp = bench_import(service, folder / "articles", paths)
+        coder_id = service.ensure_coder("bench")
+        code_ids = [service.create_code(name, color)[0] for name, color in CODES]
+        log(f"annotating the render article with {RENDER_HIGHLIGHTS:,} highlights")
+        document_id = seed_render_article(service, folder / "render", maker, coder_id, code_ids)
+        log("rendering")
+        qInstallMessageHandler(quiet_qt_noise)
+        app = QApplication.instance() or QApplication([])
+        ren = bench_render(service, document_id)
+        log(f"inserting annotations up to {EXPORT_MIN_ROWS:,} export rows")
+        bulk_annotate(service, rng, coder_id, code_ids, EXPORT_MIN_ROWS, document_id)
+        log("exporting")
+        exp = bench_export(service, database, folder)
+        del app
+    finally:
+        service.close()
+    return report(imp, ren, exp)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with work_folder(args.keep) as folder:
+        text = run(folder, args.articles)
+    print(f"Marginalia foundation benchmark: {args.articles:,} articles; {versions()}\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
