@@ -1,66 +1,97 @@
-"""The main window: document list, reader, codebook and highlight panel, menus, import/export."""
+"""The main window: it assembles the panels, builds the menus and refreshes views on changes.
+
+What the window does for the user lives in two mixins: coding (coding_actions.py) and files
+and projects (file_actions.py).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
 
-from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QColorDialog,
     QDockWidget,
-    QFileDialog,
-    QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTableView,
+    QUndoView,
     QVBoxLayout,
     QWidget,
 )
 
 from db.changes import Changes
-from db.logic.metadata import shorten
-from db.ops.importing import SUPPORTED_SUFFIXES
-from db.records import AnnotationRecord, ImportReport
+from db.records import AnnotationRecord
+from desktop import theme
+from desktop.coding_actions import CodingActions
 from desktop.dialogs.metadata import MetadataDialog
-from desktop.models.codes import CodeListModel
-from desktop.models.documents import ID_ROLE, DocumentFilterProxy, DocumentTableModel
-from desktop.project import ProjectController, open_controller
+from desktop.file_actions import FileActions
+from desktop.models.codes import CodeTreeModel
+from desktop.models.documents import DocumentTableModel
+from desktop.project import ProjectController
 from desktop.settings import Settings
 from desktop.tasks import Task
 from desktop.widgets.annotation_panel import AnnotationPanel
+from desktop.widgets.article_notes import ArticleNotes
+from desktop.widgets.articles import ArticlesPanel
 from desktop.widgets.codebook import CodebookPanel
+from desktop.widgets.find_bar import FindBar
 from desktop.widgets.highlights import UNCODED_COLOR, blend
 from desktop.widgets.reader import ReaderView
+from desktop.widgets.search import SearchPanel
+
+READING_WIDTHS = {"Narrow": 34, "Medium": 42, "Wide": 56}
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CodingActions, FileActions, QMainWindow):
     def __init__(self, controller: ProjectController, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
         self.controller: ProjectController = controller
         self.last_error = ""
+        self.last_import = None
         self.current_task: Task | None = None
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
+        self.resize(1380, 860)
 
         self.documents = DocumentTableModel(self)
-        self.documents_proxy: QSortFilterProxyModel = DocumentFilterProxy(self)
-        self.documents_proxy.setSourceModel(self.documents)
-        self.codes = CodeListModel(self)
-
+        self.codes = CodeTreeModel(self)
+        self.articles = ArticlesPanel(self.documents, self)
+        self.documents_proxy = self.articles.proxy
         self.reader = ReaderView(self)
         self.reader.body.setAcceptDrops(False)
-        self.setCentralWidget(self.reader)
-        self._build_document_dock()
-        self.codebook = CodebookPanel(self.codes, self)
+        self.find_bar = FindBar(self.reader.body, self)
+        center = QWidget(self)
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.reader, 1)
+        column.addWidget(self.find_bar)
+        self.setCentralWidget(center)
+        self.codebook = CodebookPanel(
+            self.codes, lambda title, text: self.confirm(title, text), self
+        )
         self.panel = AnnotationPanel(self)
-        self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("Highlight", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.notes = ArticleNotes(self)
+        self.search_panel = SearchPanel(self)
+        self.history = QUndoView(self)
+        self.history.setEmptyLabel("Project opened")
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = {
+            "articles": self._dock("Articles", self.articles, left),
+            "search": self._dock("Search", self.search_panel, left),
+            "codebook": self._dock("Codebook", self.codebook, right),
+            "highlight": self._dock("Highlight", self.panel, right),
+            "article": self._dock("Article", self.notes, right),
+            "history": self._dock("History", self.history, right),
+        }
+        self.tabifyDockWidget(self.docks["articles"], self.docks["search"])
+        self.tabifyDockWidget(self.docks["highlight"], self.docks["article"])
+        self.tabifyDockWidget(self.docks["article"], self.docks["history"])
+        self.docks["articles"].raise_()
+        self.docks["highlight"].raise_()
+        self.docks["articles"].setMinimumWidth(430)
         self.status_counts = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_counts)
         self._build_menus()
@@ -68,7 +99,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.bind(controller)
 
-    # Construction -------------------------------------------------------------------------
+    # Construction -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title.lower()}Dock")
@@ -76,47 +107,10 @@ class MainWindow(QMainWindow):
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
         return dock
-
-    def _build_document_dock(self) -> None:
-        box = QWidget(self)
-        self.filter_box = QLineEdit(box, placeholderText="Filter by title or outlet…")
-        self.filter_box.setClearButtonEnabled(True)
-        self.filter_box.textChanged.connect(self.documents_proxy.setFilterFixedString)
-        self.document_view = QTableView(box)
-        view = self.document_view
-        view.setModel(self.documents_proxy)
-        view.setSortingEnabled(True)
-        view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        view.verticalHeader().hide()
-        view.setWordWrap(False)
-        view.setAlternatingRowColors(True)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 120)
-        for column in (2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        view.selectionModel().currentRowChanged.connect(self._document_chosen)
-        view.doubleClicked.connect(lambda _index: self.edit_metadata())
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter_box)
-        layout.addWidget(view, 1)
-        dock = self._dock("Articles", box, Qt.DockWidgetArea.LeftDockWidgetArea)
-        dock.setMinimumWidth(420)
-
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
 
     def _action(self, menu: QMenu, text: str, slot, shortcut: str | None = None) -> QAction:
         action = menu.addAction(text)
@@ -137,12 +131,52 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export annotations to CSV…", self.export_csv_dialog, "Ctrl+Shift+E")
         file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q")
+
         edit = bar.addMenu("&Edit")
-        self._action(edit, "Article &metadata…", self.edit_metadata, "Ctrl+E")
-        self._action(edit, "&New code…", self.new_code_dialog, "Ctrl+Shift+N")
-        self._action(edit, "Change &coder…", self.change_coder_dialog)
+        self.undo_action = self._action(edit, "&Undo", lambda: self.controller.undo_stack.undo())
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self._action(edit, "&Redo", lambda: self.controller.undo_stack.redo())
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addSeparator()
+        self._action(edit, "&Find in article…", self.find_bar.open, "Ctrl+F")
+        self._action(edit, "&Search the project…", self.open_search, "Ctrl+Shift+F")
+        self._action(edit, "&Quick code…", self.quick_code, "Ctrl+K")
+        edit.addSeparator()
+        self._action(
+            edit, "New &code…", lambda: self.codebook.new_code_dialog(None), "Ctrl+Shift+N"
+        )
+        self._action(edit, "Change c&oder…", self.change_coder_dialog)
+
+        article = bar.addMenu("&Article")
+        self._action(article, "&Metadata…", self.edit_metadata, "Ctrl+E")
+        self._action(article, "M&emo", self.open_article_memo, "Ctrl+M")
+        status = article.addMenu("Mark as")
+        for i, name in enumerate(("not started", "in progress", "done"), 1):
+            self._action(
+                status, name.capitalize(), lambda n=name: self.set_status(n), f"Ctrl+Alt+{i}"
+            )
+        article.addSeparator()
+        self._action(article, "&Delete article…", self.delete_current_article)
+
+        navigate = bar.addMenu("&Navigate")
+        self._action(navigate, "Next highlight", lambda: self.step_highlight(1), "Alt+Down")
+        self._action(navigate, "Previous highlight", lambda: self.step_highlight(-1), "Alt+Up")
+        self._action(navigate, "Next article", lambda: self.articles.step(1), "Ctrl+PgDown")
+        self._action(navigate, "Previous article", lambda: self.articles.step(-1), "Ctrl+PgUp")
+
         view = bar.addMenu("&View")
-        for dock in self.findChildren(QDockWidget):
+        self._action(view, "Zoom in", lambda: self.zoom(1), "Ctrl++").setShortcuts(
+            [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")]
+        )
+        self._action(view, "Zoom out", lambda: self.zoom(-1), "Ctrl+-")
+        self._action(view, "Actual size", lambda: self.zoom(0), "Ctrl+0")
+        widths = view.addMenu("Reading width")
+        for label, em in READING_WIDTHS.items():
+            self._action(widths, label, lambda em=em: self.set_reading_width(em))
+        self.dark_action = self._action(view, "Dark theme", lambda: self.set_dark(None))
+        self.dark_action.setCheckable(True)
+        view.addSeparator()
+        for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
 
     def _connect(self) -> None:
@@ -150,37 +184,74 @@ class MainWindow(QMainWindow):
         self.reader.body.clicked_at.connect(self._reader_clicked)
         self.reader.body.context_menu_at.connect(self._context_menu)
         self.codebook.code_clicked.connect(self._code_clicked)
-        self.codebook.new_requested.connect(self.new_code_dialog)
-        self.codebook.rename_requested.connect(self.rename_code_dialog)
-        self.codebook.recolor_requested.connect(self.recolor_code_dialog)
-        self.codebook.delete_requested.connect(self.delete_code)
         self.panel.code_toggled.connect(self._toggle_code)
         self.panel.memo_saved.connect(lambda aid, memo: self._run(self.service.set_memo, aid, memo))
         self.panel.delete_requested.connect(self.delete_annotation)
+        self.articles.document_chosen.connect(self.open_document)
+        self.articles.edit_requested.connect(self.edit_metadata)
+        self.articles.filters_changed.connect(self._show_counts)
+        self.articles.documents_with_code = lambda code_id: self.controller.read(
+            self.service.documents_with_code, code_id, default=set()
+        )
+        self.notes.status_chosen.connect(self.set_status)
+        self.notes.memo_saved.connect(self.save_article_memo)
+        self.search_panel.run_search = lambda query: self.controller.read(
+            self.service.search, query, default=[]
+        )
+        self.search_panel.hit_activated.connect(self.open_hit)
+        self.search_panel.autocode_requested.connect(self.autocode)
 
-    # The project ----------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        size = self.settings.value("reader/point_size")
+        if size is not None:
+            self.reader.zoom(0)
+            self.reader.zoom(float(size) - self.reader.body.font().pointSizeF())
+        width = self.settings.value("reader/width_em")
+        if width is not None:
+            self.reader.set_reading_width(int(width))
+        self.set_dark(str(self.settings.value("view/dark", "false")) == "true")
+
+    # The project ------------------------------------------------------------------------------
     @property
     def service(self):
         return self.controller.service
 
     def bind(self, controller: ProjectController) -> None:
-        """Show a (new) project: reload every view."""
+        """Show a (new) project: reload every view, then the article the coder last read."""
         self.controller = controller
+        self.codebook.controller = controller
         controller.changed.connect(self.refresh)
         controller.failed.connect(self.show_error)
-        self.setWindowTitle(f"{controller.name} — {controller.coder_name} — Marginalia")
+        self.history.setStack(controller.undo_stack)
+        self._set_title()
         self.reader.show_placeholder()
         self.panel.show_annotations([], [])
         self.refresh(Changes(documents=True, codebook=True), reset=True)
-        if self.documents_proxy.rowCount():  # open the top article rather than an empty page
-            self.document_view.setCurrentIndex(self.documents_proxy.index(0, 0))
+        last = self.settings.value(self._last_document_key())
+        if not (last is not None and self.articles.select_document(int(last))):
+            self.articles.select_first()
 
     def switch_project(self, controller: ProjectController) -> None:
+        self._remember_position()
         old = self.controller
         old.changed.disconnect(self.refresh)
         old.failed.disconnect(self.show_error)
         old.close()
         self.bind(controller)
+
+    def _set_title(self) -> None:
+        c = self.controller
+        self.setWindowTitle(f"{c.name} — {c.coder_name} — Marginalia")
+
+    def _last_document_key(self) -> str:
+        digest = hashlib.sha1(self.controller.service.project.url.encode()).hexdigest()[:16]
+        return f"last_document/{digest}"
 
     def _run(self, action, *args):
         return self.controller.run(action, *args)
@@ -189,15 +260,18 @@ class MainWindow(QMainWindow):
         """Reload only what ``changes`` says changed."""
         read = self.controller.read
         if changes.codebook:
-            self.codes.set_codes(read(self.service.codes, default=[]))
+            codes = read(self.service.codes, default=[])
+            self.codes.set_codes(codes)
+            active = [c for c in codes if not c.archived]
+            self.articles.set_codes(active)
+            self.search_panel.set_codes(active)
         if reset or changes.documents:
             self.documents.set_rows(read(self.service.documents, default=[]))
+            self.articles.set_outlets(read(self.service.outlets, default=[]))
         elif changes.annotations_of:  # only the counts of these rows changed
             ids = sorted(changes.annotations_of)
             self.documents.update_rows(read(self.service.documents, ids, default=[]))
-        self.status_counts.setText(
-            f"{self.documents.rowCount()} articles · {self.documents.total_annotations} highlights"
-        )
+        self._show_counts()
         current = self.reader.document
         if current is None:
             return
@@ -205,35 +279,45 @@ class MainWindow(QMainWindow):
             document = read(self.service.document, current.id, default=None)
             if document is None:
                 self.reader.show_placeholder()
+                self.notes.show_article(None, "", "not started")
                 return
             self.reader.update_metadata(document)
+            self._show_notes()
         if changes.codebook or current.id in changes.annotations_of:
             self._reload_annotations()
 
-    # Documents ------------------------------------------------------------------------------
-    def _document_chosen(self, index, _previous=None) -> None:
-        if index.isValid():
-            self.open_document(index.data(ID_ROLE))
+    def _show_counts(self) -> None:
+        shown, total = self.documents_proxy.rowCount(), self.documents.rowCount()
+        articles = f"{total} articles" if shown == total else f"{shown} of {total} articles"
+        self.status_counts.setText(f"{articles} · {self.documents.total_annotations} highlights")
 
+    # Documents --------------------------------------------------------------------------------
     def select_document(self, document_id: int) -> None:
         """Select a document in the list (which opens it)."""
-        row = self.documents.row_of(document_id)
-        if row is not None:
-            proxy_index = self.documents_proxy.mapFromSource(self.documents.index(row, 0))
-            self.document_view.setCurrentIndex(proxy_index)
+        self.articles.select_document(document_id)
 
     def open_document(self, document_id: int) -> None:
         if self.reader.document is not None and self.reader.document.id == document_id:
             return
-        self._reload_document(document_id)
-
-    def _reload_document(self, document_id: int) -> None:
+        self._remember_position()
         document = self.controller.read(self.service.document, document_id, default=None)
         if document is None:
             self.reader.show_placeholder()
             return
         self.reader.show_document(document)
         self._reload_annotations(full=True)
+        self._show_notes()
+        self.reader.scroll_to(
+            self.controller.read(self.service.reading_position, document_id, default=0)
+        )
+        self.settings.set_value(self._last_document_key(), document_id)
+
+    def _remember_position(self) -> None:
+        document = self.reader.document
+        if document is not None:
+            self.controller.apply(
+                self.service.save_reading_position, document.id, self.reader.visible_offset()
+            )
 
     def _reload_annotations(self, full: bool = False) -> None:
         document = self.reader.document
@@ -254,6 +338,14 @@ class MainWindow(QMainWindow):
             colors[a.id] = blend(code_colors).name() if code_colors else UNCODED_COLOR
         return colors
 
+    def _show_notes(self) -> None:
+        document = self.reader.document
+        row = self.documents.row_of(document.id) if document else None
+        status = self.documents.document_at(row).status if row is not None else "not started"
+        self.notes.show_article(
+            document.id if document else None, document.memo if document else "", status
+        )
+
     def edit_metadata(self) -> None:
         document = self.reader.document
         if document is None:
@@ -262,237 +354,58 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._run(self.service.update_metadata, document.id, dialog.metadata())
 
-    # Coding ---------------------------------------------------------------------------------
-    def apply_code(self, code_id: int) -> int | None:
-        """Tag the reader's selection with a code; returns the annotation id."""
-        document, span = self.reader.document, self.reader.selected_span()
-        if document is None or span is None:
-            self.statusBar().showMessage("Select some text first, then choose a code.", 4000)
-            return None
-        result = self._run(
-            self.service.annotate,
-            document.id,
-            self.controller.coder_id,
-            span[0],
-            span[1],
-            [code_id],
-        )
-        return None if result is None else result[0]
+    def open_article_memo(self) -> None:
+        self.docks["article"].show()
+        self.docks["article"].raise_()
+        self.notes.memo.setFocus()
 
-    def apply_shortcut(self, key: int) -> None:
-        code = self.codes.by_shortcut(key)
-        if code is None:
-            self.statusBar().showMessage(f"No code has the key {key}.", 4000)
-        else:
-            self.apply_code(code.id)
+    def save_article_memo(self, memo: str) -> None:
+        if self.reader.document is not None:
+            self._run(self.service.set_document_memo, self.reader.document.id, memo)
 
-    def _code_clicked(self, code_id: int) -> None:
-        if self.reader.selected_span() is not None:
-            self.apply_code(code_id)
+    def set_status(self, status: str) -> None:
+        if self.reader.document is not None:
+            self._run(self.service.set_status, self.reader.document.id, status)
 
-    def _reader_clicked(self, utf16_position: int) -> None:
-        self.show_highlights_at(self.reader.offset_at(utf16_position))
-
-    def show_highlights_at(self, offset: int) -> None:
-        self.panel.show_annotations(self.reader.annotations_at(offset), self.codes.codes)
-
-    def _toggle_code(self, annotation_id: int, code_id: int, checked: bool) -> None:
-        add, remove = ([code_id], []) if checked else ([], [code_id])
-        self._run(self.service.set_codes, annotation_id, add, remove)
-
-    def delete_annotation(self, annotation_id: int) -> None:
-        if self._run(self.service.delete_annotation, annotation_id) is not None:
-            self.panel.show_annotations([], self.codes.codes)
-
-    def context_menu(self, utf16_position: int) -> QMenu:
-        menu = QMenu(self)
-        if self.reader.selected_span() is not None:
-            code_menu = menu.addMenu("Code selection as")
-            for code in self.codes.codes:
-                key = f"{code.shortcut}  " if code.shortcut else ""
-                action = code_menu.addAction(f"{key}{code.path}")
-                action.setData(code.id)
-                action.triggered.connect(lambda _c=False, cid=code.id: self.apply_code(cid))
-            self._action(menu, "New code from selection…", self.new_code_from_selection)
-        for a in self.reader.annotations_at(self.reader.offset_at(utf16_position)):
-            menu.addSeparator()
-            label = shorten(a.quote, 30)
-            self._action(
-                menu,
-                f"Edit highlight “{label}”",
-                lambda a=a: self.panel.show_annotations([a], self.codes.codes),
-            )
-            self._action(
-                menu, f"Delete highlight “{label}”", lambda a=a: self.delete_annotation(a.id)
-            )
-        menu.addSeparator()
-        menu.addAction("Copy", self.reader.body.copy)
-        return menu
-
-    def _context_menu(self, global_pos: QPoint, utf16_position: int) -> None:
-        self.context_menu(utf16_position).exec(global_pos)
-
-    # Codebook -------------------------------------------------------------------------------
-    def create_code(self, name: str, color: str | None = None) -> int | None:
-        result = self._run(self.service.create_code, name, color)
-        return None if result is None else result[0]
-
-    def new_code_dialog(self) -> None:
-        name, ok = QInputDialog.getText(self, "New code", "Name of the new code:")
-        if ok and name.strip():
-            self.create_code(name)
-
-    def new_code_from_selection(self) -> None:
-        name, ok = QInputDialog.getText(self, "New code", "Name of the new code:")
-        if ok and name.strip() and (code_id := self.create_code(name)) is not None:
-            self.apply_code(code_id)
-
-    def rename_code_dialog(self, code_id: int) -> None:
-        code = self.codes.by_id(code_id)
-        if code is None:
-            return
-        name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=code.name)
-        if ok:
-            self._run(self.service.rename_code, code_id, name)
-
-    def recolor_code_dialog(self, code_id: int) -> None:
-        code = self.codes.by_id(code_id)
-        if code is None:
-            return
-        color = QColorDialog.getColor(QColor(code.color), self, f"Colour of “{code.name}”")
-        if color.isValid():
-            self._run(self.service.recolor_code, code_id, color.name())
-
-    def delete_code(self, code_id: int) -> bool:
-        code = self.codes.by_id(code_id)
-        if code is None:
-            return False
-        used = self.controller.read(self.service.code_usage, code_id, default=0)
-        if used and not self.confirm(
-            "Delete code",
-            f"“{code.path}” is used by {used} highlight(s). Delete the code and remove it from "
-            "them? Highlights keep their other codes.",
+    def delete_current_article(self) -> bool:
+        document = self.reader.document
+        if document is None or not self.confirm(
+            "Delete article",
+            f"Delete “{document.title}” and hide its highlights? (Ctrl+Z undoes it.)",
         ):
             return False
-        return self._run(self.service.delete_code, code_id) is not None
+        self.reader.show_placeholder()
+        return self._run(self.service.delete_documents, [document.id]) is not None
 
+    def open_search(self) -> None:
+        self.docks["search"].show()
+        self.docks["search"].raise_()
+        self.search_panel.query.setFocus()
+        self.search_panel.query.selectAll()
+
+    def create_code(self, name: str, color: str | None = None, parent_id: int | None = None):
+        return self.codebook.create_code(name, parent_id, color)
+
+    # View -------------------------------------------------------------------------------------
+    def zoom(self, steps: int) -> None:
+        self.settings.set_value("reader/point_size", self.reader.zoom(steps))
+
+    def set_reading_width(self, em: int) -> None:
+        self.reader.set_reading_width(em)
+        self.settings.set_value("reader/width_em", em)
+
+    def set_dark(self, dark: bool | None) -> None:
+        """Switch the palette; None toggles."""
+        dark = not theme.is_dark() if dark is None else dark
+        theme.apply(dark)
+        self.dark_action.setChecked(dark)
+        self.settings.set_value("view/dark", "true" if dark else "false")
+
+    # Messages ---------------------------------------------------------------------------------
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
-    # Import and export ----------------------------------------------------------------------
-    def import_files_dialog(self) -> None:
-        patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", f"Articles ({patterns});;All files (*)"
-        )
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import every article in a folder")
-        if folder:
-            self.import_paths([Path(folder)])
-
-    def import_paths(self, paths: list[Path]) -> Task:
-        service = self.service
-        task = Task(
-            self, "Importing articles…", lambda progress: service.import_files(paths, progress)
-        )
-        task.succeeded.connect(self._imported)
-        task.failed.connect(self.show_error)
-        task.cancelled.connect(
-            lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
-        )
-        return self._start(task)
-
-    def _imported(self, result: tuple[ImportReport, Changes]) -> None:
-        report, changes = result
-        self.last_import = report
-        self.refresh(changes)
-        self.statusBar().showMessage(report.summary(), 10000)
-        if report.duplicates or report.rejected:
-            box = QMessageBox(
-                QMessageBox.Icon.Information, "Import finished", report.summary(), parent=self
-            )
-            box.setDetailedText(report.details())
-            box.setInformativeText("Some files were not imported; see the details.")
-            box.open()
-
-    def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export annotations", "annotations.csv", "CSV (*.csv)"
-        )
-        if path:
-            self.export_csv(Path(path))
-
-    def export_csv(self, path: Path) -> Task:
-        service = self.service
-        task = Task(
-            self, "Exporting annotations…", lambda _progress: service.export_annotations_csv(path)
-        )
-        task.succeeded.connect(
-            lambda rows: self.statusBar().showMessage(f"{rows} rows written to {path}", 10000)
-        )
-        task.failed.connect(self.show_error)
-        return self._start(task)
-
-    def _start(self, task: Task) -> Task:
-        self.current_task = task
-        task.finished.connect(lambda: setattr(self, "current_task", None))
-        return task.start()
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
-
-    # Projects and coder ---------------------------------------------------------------------
-    def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "Marginalia projects (*.sqlite *.db);;All files (*)"
-        )
-        if path:
-            self.open_project(Path(path), create=False)
-
-    def new_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New project", "project.sqlite", "Marginalia projects (*.sqlite)"
-        )
-        if path:
-            self.open_project(Path(path), create=True)
-
-    def open_project(self, path: Path, *, create: bool) -> bool:
-        try:
-            controller = open_controller(path, self.controller.coder_name, create=create)
-        except Exception as exc:
-            self.show_error(str(exc))
-            return False
-        self.switch_project(controller)
-        self.settings.last_project = path
-        return True
-
-    def change_coder_dialog(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, "Coder", "Your name as coder:", text=self.controller.coder_name
-        )
-        if ok and name.strip():
-            self.change_coder(name.strip())
-
-    def change_coder(self, name: str) -> None:
-        coder_id = self.controller.read(self.service.ensure_coder, name, default=None)
-        if coder_id is None:
-            return
-        self.controller.coder_id, self.controller.coder_name = coder_id, name
-        self.settings.coder = name
-        self.setWindowTitle(f"{self.controller.name} — {name} — Marginalia")
-
-    # Messages -------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
         """Tell the user without blocking (tests and long jobs go on)."""
         self.last_error = message
@@ -503,6 +416,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.current_task is not None:
             self.current_task.cancel()
+        self._remember_position()
         self.settings.set_value("window/state", self.saveState())
         self.settings.set_value("window/geometry", self.saveGeometry())
         self.settings.sync()

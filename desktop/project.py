@@ -1,4 +1,8 @@
-"""The open project as the GUI sees it: the service, the coder, and a signal per change."""
+"""The open project as the GUI sees it: the service, the coder, the undo stack, and signals.
+
+Every edit that the core recorded in the event log lands on the undo stack as one command;
+on open, the stack is rebuilt from the log, so undo works after a restart.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from db.changes import Changes
 from db.errors import MarginaliaError
@@ -14,6 +19,25 @@ from db.service import ProjectService
 from desktop.resources import samples_dir
 
 T = TypeVar("T")
+
+
+class HistoryCommand(QUndoCommand):
+    """One recorded edit. ``push()`` calls redo() at once; the edit is already done then."""
+
+    def __init__(self, controller: ProjectController, event_id: int, text: str) -> None:
+        super().__init__(text)
+        self.controller, self.event_id = controller, event_id
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done or self.controller.rebuilding:
+            self._done = False
+            return
+        self.controller.apply(self.controller.service.redo, self.event_id)
+
+    def undo(self) -> None:
+        if not self.controller.rebuilding:
+            self.controller.apply(self.controller.service.undo, self.event_id)
 
 
 class ProjectController(QObject):
@@ -25,15 +49,44 @@ class ProjectController(QObject):
     def __init__(self, service: ProjectService, coder_name: str, parent: QObject | None = None):
         super().__init__(parent)
         self.service = service
+        self.undo_stack = QUndoStack(self)
+        self.rebuilding = False
         self.coder_name = coder_name
-        self.coder_id = service.ensure_coder(coder_name)
+        self.coder_id = service.use_coder(coder_name)
+        self.rebuild_undo_stack()
 
     @property
     def name(self) -> str:
         return self.service.name
 
+    def switch_coder(self, name: str) -> None:
+        self.coder_id = self.service.use_coder(name)
+        self.coder_name = name
+        self.rebuild_undo_stack()
+
+    def rebuild_undo_stack(self) -> None:
+        """This coder's stack as the event log left it (undone edits stay redoable)."""
+        entries, applied = self.read(self.service.history, default=([], 0))
+        self.rebuilding = True
+        try:
+            self.undo_stack.clear()
+            for entry in entries:
+                self.undo_stack.push(HistoryCommand(self, entry.event_id, entry.summary))
+            self.undo_stack.setIndex(applied)
+            self.undo_stack.setClean()
+        finally:
+            self.rebuilding = False
+
     def run(self, action: Callable[..., T], *args) -> T | None:
-        """Call a service method; emit its Changes (bare or as the last item of a tuple)."""
+        """Call a service method; emit its Changes; put a recorded edit on the undo stack."""
+        result = self.apply(action, *args)
+        changes = result[-1] if isinstance(result, tuple) else result
+        if isinstance(changes, Changes) and changes.event_id is not None:
+            self.undo_stack.push(HistoryCommand(self, changes.event_id, changes.summary))
+        return result
+
+    def apply(self, action: Callable[..., T], *args) -> T | None:
+        """Call a service method and emit its Changes, without touching the undo stack."""
         try:
             result = action(*args)
         except MarginaliaError as exc:
@@ -43,6 +96,12 @@ class ProjectController(QObject):
         if isinstance(changes, Changes):
             self.changed.emit(changes)
         return result
+
+    def finished_elsewhere(self, changes: Changes) -> None:
+        """A worker thread ran an edit: refresh views and make it undoable here."""
+        self.changed.emit(changes)
+        if changes.event_id is not None:
+            self.undo_stack.push(HistoryCommand(self, changes.event_id, changes.summary))
 
     def read(self, query: Callable[..., T], *args, default: T) -> T:
         try:

@@ -16,6 +16,6 @@ def samples_dir() -> Path:
     return resources_dir() / "samples"
 
 
-def style_sheet() -> str:
-    path = resources_dir() / "style.qss"
+def style_sheet(name: str = "style.qss") -> str:
+    path = resources_dir() / name
     return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -1,6 +1,9 @@
-"""The document list: a table model over plain rows, sorted and filtered by a proxy."""
+"""The document list: a table model over plain rows, and a proxy that sorts and filters them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -15,10 +18,11 @@ from db.records import DocumentRow
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_MARKS = {"not started": "", "in progress": "◐", "done": "✓"}
 
 
 class DocumentTableModel(QAbstractTableModel):
-    HEADERS = ("Title", "Outlet", "Published", "#")
+    HEADERS = ("Title", "Outlet", "Published", "#", "Status", "Memo")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -56,8 +60,12 @@ class DocumentTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("Title", "Outlet", "Published", "#", "", "✎")[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADERS[section] if section != 3 else "Annotations (everyone's)"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -73,6 +81,8 @@ class DocumentTableModel(QAbstractTableModel):
                 row.outlet or "",
                 row.published.isoformat() if row.published else "",
                 row.n_annotations,
+                STATUS_MARKS.get(row.status, ""),
+                "✎" if row.has_memo else "",
             )[column]
         if role == SORT_ROLE:
             return (
@@ -80,19 +90,63 @@ class DocumentTableModel(QAbstractTableModel):
                 (row.outlet or "").casefold(),
                 row.published.isoformat() if row.published else "",
                 row.n_annotations,
+                row.status,
+                row.has_memo,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.title if column == 0 else "Annotations" if column == 3 else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == 0:
+                return row.title
+            if column == 4:
+                return f"My status: {row.status}"
+            if column == 3:
+                return f"{row.n_annotations} annotations, {row.n_mine} mine"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
 
+@dataclass
+class DocumentFilter:
+    """What the user narrowed the list to; None means "any"."""
+
+    text: str = ""
+    outlet: str | None = None
+    since: date | None = None
+    until: date | None = None
+    with_code: set[int] | None = None  # ids of documents that carry the chosen code
+    coded_by_me: bool | None = None
+    status: str | None = None
+
+    def accepts(self, row: DocumentRow) -> bool:
+        if self.text:
+            needle = self.text.casefold()
+            if needle not in row.title.casefold() and needle not in (row.outlet or "").casefold():
+                return False
+        if self.outlet is not None and row.outlet != self.outlet:
+            return False
+        if self.since and (row.published is None or row.published < self.since):
+            return False
+        if self.until and (row.published is None or row.published > self.until):
+            return False
+        if self.with_code is not None and row.id not in self.with_code:
+            return False
+        if self.coded_by_me is not None and (row.n_mine > 0) != self.coded_by_me:
+            return False
+        return self.status is None or row.status == self.status
+
+
 class DocumentFilterProxy(QSortFilterProxyModel):
-    """Case-insensitive filter over title and outlet; sorts by the model's sort keys."""
+    """Sorts by the model's sort keys and filters with a DocumentFilter."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
+        self.criteria = DocumentFilter()
+
+    def set_criteria(self, criteria: DocumentFilter) -> None:
+        self.beginFilterChange()
+        self.criteria = criteria
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return self.criteria.accepts(self.sourceModel().document_at(source_row))

@@ -69,6 +69,7 @@ class HighlightPainter(QSyntaxHighlighter):
         if fmt is None:
             fmt = QTextCharFormat()
             fmt.setBackground(blend(colors))
+            fmt.setForeground(QColor("#1f1d1a"))  # dark text on light colours, in any theme
             if len(colors) > 1:
                 fmt.setFontUnderline(True)
                 fmt.setUnderlineColor(blend(colors).darker(220))

@@ -25,10 +25,11 @@ from desktop.widgets.highlights import HighlightPainter
 
 READING_FONTS = ["Literata", "Source Serif 4", "Georgia", "Noto Serif", "DejaVu Serif", "serif"]
 READING_WIDTH_EM = 42
+DEFAULT_POINT_SIZE = 12.5
 LINE_HEIGHT_PERCENT = 145
 
 
-def reading_font(point_size: float = 12.5) -> QFont:
+def reading_font(point_size: float = DEFAULT_POINT_SIZE) -> QFont:
     font = QFont()
     font.setFamilies(READING_FONTS)
     font.setPointSizeF(point_size)
@@ -55,6 +56,7 @@ class ReaderBody(QTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDocumentMargin(12)
         self.setObjectName("readerBody")
+        self.reading_width_em = READING_WIDTH_EM
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -77,9 +79,12 @@ class ReaderBody(QTextEdit):
         self.context_menu_at.emit(event.globalPos(), self.cursorForPosition(event.pos()).position())
 
     def resizeEvent(self, event) -> None:
-        """Keep a comfortable line length: centre a column of READING_WIDTH_EM."""
         super().resizeEvent(event)
-        column = self.fontMetrics().averageCharWidth() * READING_WIDTH_EM * 2
+        self.fit_column()
+
+    def fit_column(self) -> None:
+        """Keep a comfortable line length: centre a column of ``reading_width_em``."""
+        column = self.fontMetrics().averageCharWidth() * self.reading_width_em * 2
         side = max(0, (self.width() - column) // 2)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
@@ -176,6 +181,33 @@ class ReaderView(QWidget):
         cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.body.setTextCursor(cursor)
         self.body.ensureCursorVisible()
+
+    def cursor_offset(self) -> int:
+        return self._offsets.from_utf16(self.body.textCursor().position())
+
+    def visible_offset(self) -> int:
+        """The offset of the first character in view: the reading position to remember."""
+        return self._offsets.from_utf16(self.body.cursorForPosition(QPoint(0, 0)).position())
+
+    def scroll_to(self, offset: int) -> None:
+        """Put the line holding ``offset`` at the top of the view."""
+        cursor = self.body.textCursor()
+        cursor.setPosition(self._offsets.to_utf16(min(offset, self._offsets.length)))
+        self.body.setTextCursor(cursor)
+        bar = self.body.verticalScrollBar()
+        bar.setValue(bar.value() + self.body.cursorRect(cursor).top())
+
+    def zoom(self, steps: int) -> float:
+        """Make the reading font larger (+) or smaller (-); 0 resets. Returns the point size."""
+        size = DEFAULT_POINT_SIZE if steps == 0 else self.body.font().pointSizeF() + steps
+        size = max(8.0, min(32.0, size))
+        self.body.setFont(reading_font(size))
+        self.body.fit_column()
+        return size
+
+    def set_reading_width(self, em: int) -> None:
+        self.body.reading_width_em = em
+        self.body.fit_column()
 
     def find_and_select(self, needle: str) -> bool:
         """Select the first occurrence of ``needle`` with Qt's own search (UTF-16 positions)."""

@@ -98,7 +98,7 @@ def test_history_stack_survives_a_restart(project_path, corpus_files):
 
 
 def test_a_new_edit_after_undo_drops_the_redo_side(coded):
-    service, doc_id, _ = coded
+    service, *_ = coded
     _, c1 = service.create_code("A")
     _, c2 = service.create_code("B")
     service.undo(c2.event_id)
@@ -111,7 +111,7 @@ def test_undoing_a_code_delete_gives_back_a_free_shortcut_only(coded):
     service, *_ = coded
     a, _ = service.create_code("A")  # key 1
     deleted = service.delete_code(a)
-    b, _ = service.create_code("B")  # takes key 1
+    service.create_code("B")  # takes key 1
     service.undo(deleted.event_id)
     keys = {c.name: c.shortcut for c in service.codes()}
     assert keys == {"A": None, "B": 1}

@@ -72,7 +72,7 @@ def test_codebook_click_and_context_menu_code_the_selection(qtbot, window, corpu
     doc_id = open_titled(window, PASSAGE)
     window.reader.find_and_select("temporary ceasefire")
     view = window.codebook.view
-    index = window.codes.index(1)
+    index = window.codes.index(1, 0)
     qtbot.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
     )
@@ -142,27 +142,27 @@ def test_codes_create_rename_recolour_delete_asks_when_used(
     window.apply_code(code)
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ceasefire", True))
-    window.rename_code_dialog(code)
+    window.codebook.rename_dialog(window.codes.by_id(code))
     assert db_rows(project_path, "SELECT name FROM code") == [("Ceasefire",)]
-    assert "Ceasefire" in window.codes.data(window.codes.index(0))
+    assert window.codes.data(window.codes.index(0, 0)) == "Ceasefire"
 
     monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
-    window.recolor_code_dialog(code)
+    window.codebook.recolor_dialog(window.codes.by_id(code))
     assert any(c == "#123456" for _, _, c in painted_ranges(window))
 
     asked = []
     monkeypatch.setattr(window, "confirm", lambda title, text: asked.append(text) or False)
-    assert not window.delete_code(code)
+    assert not window.codebook.delete(window.codes.by_id(code))
     assert "used by 1 highlight" in asked[0]
     assert db_rows(project_path, "SELECT count(*) FROM code") == [(1,)]
     monkeypatch.setattr(window, "confirm", lambda title, text: True)
-    assert window.delete_code(code)
+    assert window.codebook.delete(window.codes.by_id(code))
     assert db_rows(project_path, "SELECT count(*) FROM code WHERE deleted_at IS NULL") == [(0,)]
     assert window.codes.rowCount() == 0
 
     window.create_code("Unused")
     monkeypatch.setattr(window, "confirm", lambda *a: (_ for _ in ()).throw(AssertionError))
-    assert window.delete_code(window.codes.code_at(0).id)  # unused: no question
+    assert window.codebook.delete(window.codes.codes[0])  # unused: no question
 
 
 def test_duplicate_code_name_is_refused_with_a_message(window):
@@ -175,11 +175,11 @@ def test_duplicate_code_name_is_refused_with_a_message(window):
 def test_filter_sort_and_counts(qtbot, window, corpus_files):
     import_and_wait(qtbot, window, corpus_files)
     proxy = window.documents_proxy
-    window.filter_box.setText("deutsche")
+    window.articles.text.setText("deutsche")
     assert proxy.rowCount() == 1
-    window.filter_box.clear()
+    window.articles.text.clear()
     assert proxy.rowCount() == 5
-    window.document_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    window.articles.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     titles = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
     assert titles == sorted(titles, key=str.casefold)
     assert window.status_counts.text() == "5 articles · 0 highlights"

@@ -1,0 +1,132 @@
+"""What the main window does with files: import articles, export CSV, open or create
+projects, and switch coder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from db.changes import Changes
+from db.ops.importing import SUPPORTED_SUFFIXES
+from db.records import ImportReport
+from desktop.project import open_controller
+from desktop.tasks import Task
+
+
+class FileActions:
+    """Mixed into MainWindow."""
+
+    def import_files_dialog(self) -> None:
+        patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", "", f"Articles ({patterns});;All files (*)"
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import every article in a folder")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> Task:
+        service = self.service
+        task = Task(
+            self, "Importing articles…", lambda progress: service.import_files(paths, progress)
+        )
+        task.succeeded.connect(self._imported)
+        task.failed.connect(self.show_error)
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
+        )
+        return self._start(task)
+
+    def _imported(self, result: tuple[ImportReport, Changes]) -> None:
+        report, changes = result
+        self.last_import = report
+        self.refresh(changes)
+        self.statusBar().showMessage(report.summary(), 10000)
+        if report.duplicates or report.rejected:
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Import finished", report.summary(), parent=self
+            )
+            box.setDetailedText(report.details())
+            box.setInformativeText("Some files were not imported; see the details.")
+            box.open()
+
+    def export_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export annotations", "annotations.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path) -> Task:
+        service = self.service
+        task = Task(
+            self, "Exporting annotations…", lambda _progress: service.export_annotations_csv(path)
+        )
+        task.succeeded.connect(
+            lambda rows: self.statusBar().showMessage(f"{rows} rows written to {path}", 10000)
+        )
+        task.failed.connect(self.show_error)
+        return self._start(task)
+
+    def _start(self, task: Task) -> Task:
+        self.current_task = task
+        task.finished.connect(lambda: setattr(self, "current_task", None))
+        return task.start()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # Projects and coder ----------------------------------------------------------------------
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Marginalia projects (*.sqlite *.db);;All files (*)"
+        )
+        if path:
+            self.open_project(Path(path), create=False)
+
+    def new_project_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", "project.sqlite", "Marginalia projects (*.sqlite)"
+        )
+        if path:
+            self.open_project(Path(path), create=True)
+
+    def open_project(self, path: Path, *, create: bool) -> bool:
+        try:
+            controller = open_controller(path, self.controller.coder_name, create=create)
+        except Exception as exc:
+            self.show_error(str(exc))
+            return False
+        self.switch_project(controller)
+        self.settings.last_project = path
+        return True
+
+    def change_coder_dialog(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Coder", "Your name as coder:", text=self.controller.coder_name
+        )
+        if ok and name.strip():
+            self.change_coder(name.strip())
+
+    def change_coder(self, name: str) -> None:
+        try:
+            self.controller.switch_coder(name)
+        except Exception as exc:
+            self.show_error(str(exc))
+            return
+        self.settings.coder = name
+        self._set_title()
+        self.refresh(Changes(documents=True, codebook=True))
