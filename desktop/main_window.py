@@ -37,7 +37,7 @@ from desktop.widgets.article_notes import ArticleNotes
 from desktop.widgets.articles import ArticlesPanel
 from desktop.widgets.codebook import CodebookPanel
 from desktop.widgets.find_bar import FindBar
-from desktop.widgets.highlights import UNCODED_COLOR, blend
+from desktop.widgets.highlights import UNCODED_COLOR, blend_hex
 from desktop.widgets.reader import ReaderView
 from desktop.widgets.search import SearchPanel
 
@@ -210,8 +210,7 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
             self.restoreState(state)
         size = self.settings.value("reader/point_size")
         if size is not None:
-            self.reader.zoom(0)
-            self.reader.zoom(float(size) - self.reader.body.font().pointSizeF())
+            self.reader.point_size = float(size)
         width = self.settings.value("reader/width_em")
         if width is not None:
             self.reader.set_reading_width(int(width))
@@ -335,7 +334,7 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         colors = {}
         for a in annotations:
             code_colors = [by_id[c] for c in a.code_ids if c in by_id]
-            colors[a.id] = blend(code_colors).name() if code_colors else UNCODED_COLOR
+            colors[a.id] = blend_hex(code_colors) if code_colors else UNCODED_COLOR
         return colors
 
     def _show_notes(self) -> None:
@@ -398,6 +397,7 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         """Switch the palette; None toggles."""
         dark = not theme.is_dark() if dark is None else dark
         theme.apply(dark)
+        self.reader.apply_font()
         self.dark_action.setChecked(dark)
         self.settings.set_value("view/dark", "true" if dark else "false")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -23,7 +24,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_ALLOWED_CONTROLS = frozenset("\n\t\f")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t \n \f
 _ASCII_BYTES = bytes(range(0x80))
 _SINGLE_BYTE = ["cp1252", "iso8859_15", "cp1250", "iso8859_2", "cp1257", "mac_roman"]
 
@@ -52,7 +53,7 @@ def decode(data: bytes) -> str:
     text = normalise(text)
     if not text.strip():
         raise TextRejected("empty file")
-    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROLS.findall(text))
     if controls > max(2, len(text) // 1000):
         raise TextRejected("binary file (control characters in the text)")
     return text

@@ -46,6 +46,10 @@ class ArticlesPanel(QWidget):
         self.proxy = DocumentFilterProxy(self)
         self.proxy.setSourceModel(model)
         self.documents_with_code: Callable[[int], set[int]] = lambda _code_id: set()
+        self.current_id: int | None = None  # the open article; list changes never switch it
+        self._quiet = False
+        model.modelAboutToBeReset.connect(lambda: setattr(self, "_quiet", True))
+        model.modelReset.connect(self._keep_current)
 
         self.text = QLineEdit(self, placeholderText="Filter by title or outlet…")
         self.text.setClearButtonEnabled(True)
@@ -121,13 +125,29 @@ class ArticlesPanel(QWidget):
         )
 
     def apply_filters(self) -> None:
+        self._quiet = True
         self.proxy.set_criteria(self.criteria())
+        self._keep_current()
         self.filters_changed.emit()
+
+    def _keep_current(self) -> None:
+        """After a reset or a filter, select the open article again (if shown), quietly."""
+        self._quiet = True
+        try:
+            row = self.model.row_of(self.current_id) if self.current_id is not None else None
+            index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+            if index is not None and index.isValid():
+                self.view.setCurrentIndex(index)
+            else:
+                self.view.selectionModel().clearCurrentIndex()
+        finally:
+            self._quiet = False
 
     # Navigation --------------------------------------------------------------------------
     def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
-        if index.isValid():
-            self.document_chosen.emit(index.data(ID_ROLE))
+        if index.isValid() and not self._quiet:
+            self.current_id = index.data(ID_ROLE)
+            self.document_chosen.emit(self.current_id)
 
     def select_document(self, document_id: int) -> bool:
         row = self.model.row_of(document_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
@@ -17,17 +18,28 @@ from db.logic.offsets import OffsetMap
 from db.logic.spans import segments
 
 UNCODED_COLOR = "#d9d9d9"
-Segment = tuple[int, int, tuple[str, ...]]  # UTF-16 start, end, one colour per covering span
+Segment = tuple[int, int, tuple[str, bool]]  # UTF-16 start, end, (colour, overlapped)
+MAX_CACHED_FORMATS = 4096
+
+
+@lru_cache(maxsize=1024)
+def _rgb(color: str) -> tuple[int, int, int]:
+    value = int(color.lstrip("#")[:6], 16)
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF
+
+
+def blend_hex(colors: Sequence[str]) -> str:
+    """The average of ``#rrggbb`` colours, computed without building a QColor per colour."""
+    n = len(colors)
+    r = g = b = 0
+    for color in colors:
+        cr, cg, cb = _rgb(color)
+        r, g, b = r + cr, g + cg, b + cb
+    return f"#{r // n:02x}{g // n:02x}{b // n:02x}"
 
 
 def blend(colors: Sequence[str]) -> QColor:
-    qcolors = [QColor(c) for c in colors]
-    n = len(qcolors)
-    return QColor(
-        sum(c.red() for c in qcolors) // n,
-        sum(c.green() for c in qcolors) // n,
-        sum(c.blue() for c in qcolors) // n,
-    )
+    return QColor(blend_hex(colors))
 
 
 class HighlightPainter(QSyntaxHighlighter):
@@ -35,7 +47,7 @@ class HighlightPainter(QSyntaxHighlighter):
         super().__init__(document)
         self._segments: list[Segment] = []
         self._starts: list[int] = []
-        self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
 
     @property
     def segment_count(self) -> int:
@@ -45,8 +57,10 @@ class HighlightPainter(QSyntaxHighlighter):
         self, spans: Iterable[tuple[int, int, str]], offsets: OffsetMap, *, full: bool = False
     ) -> None:
         """Spans are (code-point start, end, blended colour of the span's codes)."""
+        to_utf16 = offsets.to_utf16
         new = [
-            (offsets.to_utf16(s), offsets.to_utf16(e), colors) for s, e, colors in segments(spans)
+            (to_utf16(s), to_utf16(e), (blend_hex(cs) if len(cs) > 1 else cs[0], len(cs) > 1))
+            for s, e, cs in segments(spans)
         ]
         old = self._segments
         self._segments, self._starts = new, [s for s, _, _ in new]
@@ -64,16 +78,20 @@ class HighlightPainter(QSyntaxHighlighter):
             self.rehighlightBlock(block)
             block = block.next()
 
-    def _format(self, colors: tuple[str, ...]) -> QTextCharFormat:
-        fmt = self._formats.get(colors)
+    def _format(self, look: tuple[str, bool]) -> QTextCharFormat:
+        """One format per (colour, overlapped): overlaps blend their colours and underline."""
+        fmt = self._formats.get(look)
         if fmt is None:
+            if len(self._formats) >= MAX_CACHED_FORMATS:
+                self._formats.clear()
+            color, overlapped = look
             fmt = QTextCharFormat()
-            fmt.setBackground(blend(colors))
+            fmt.setBackground(QColor(color))
             fmt.setForeground(QColor("#1f1d1a"))  # dark text on light colours, in any theme
-            if len(colors) > 1:
+            if overlapped:
                 fmt.setFontUnderline(True)
-                fmt.setUnderlineColor(blend(colors).darker(220))
-            self._formats[colors] = fmt
+                fmt.setUnderlineColor(QColor(color).darker(220))
+            self._formats[look] = fmt
         return fmt
 
     def highlightBlock(self, text: str) -> None:
@@ -85,10 +103,10 @@ class HighlightPainter(QSyntaxHighlighter):
         i = max(0, bisect_right(self._starts, begin) - 1)
         segments_ = self._segments
         while i < len(segments_):
-            start, stop, colors = segments_[i]
+            start, stop, look = segments_[i]
             if start >= end:
                 break
             if stop > begin:
                 lo = max(start, begin)
-                self.setFormat(lo - begin, min(stop, end) - lo, self._format(colors))
+                self.setFormat(lo - begin, min(stop, end) - lo, self._format(look))
             i += 1

@@ -102,6 +102,7 @@ class ReaderView(QWidget):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.body = ReaderBody(self)
+        self.point_size = DEFAULT_POINT_SIZE
         self.painter = HighlightPainter(self.body.document())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 0)
@@ -183,7 +184,8 @@ class ReaderView(QWidget):
         self.body.ensureCursorVisible()
 
     def cursor_offset(self) -> int:
-        return self._offsets.from_utf16(self.body.textCursor().position())
+        """Where the cursor is, or where the selection starts."""
+        return self._offsets.from_utf16(self.body.textCursor().selectionStart())
 
     def visible_offset(self) -> int:
         """The offset of the first character in view: the reading position to remember."""
@@ -197,13 +199,17 @@ class ReaderView(QWidget):
         bar = self.body.verticalScrollBar()
         bar.setValue(bar.value() + self.body.cursorRect(cursor).top())
 
-    def zoom(self, steps: int) -> float:
+    def zoom(self, steps: float) -> float:
         """Make the reading font larger (+) or smaller (-); 0 resets. Returns the point size."""
-        size = DEFAULT_POINT_SIZE if steps == 0 else self.body.font().pointSizeF() + steps
-        size = max(8.0, min(32.0, size))
-        self.body.setFont(reading_font(size))
+        size = DEFAULT_POINT_SIZE if steps == 0 else self.point_size + steps
+        self.point_size = max(8.0, min(32.0, size))
+        self.apply_font()
+        return self.point_size
+
+    def apply_font(self) -> None:
+        """(Re)apply the reading font; a style-sheet change resets widget fonts."""
+        self.body.setFont(reading_font(self.point_size))
         self.body.fit_column()
-        return size
 
     def set_reading_width(self, em: int) -> None:
         self.body.reading_width_em = em
