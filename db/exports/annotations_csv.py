@@ -11,12 +11,11 @@ import csv
 import os
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, cast, func, select
 
-from db.logic.csvcells import safe_rows
+from db.logic.csvcells import FORMULA_STARTS
 from db.models import Annotation, AnnotationCode, Code, Coder, Document
 from db.queries.codes import code_paths
 
@@ -30,12 +29,17 @@ TEXT_COLUMNS = tuple(
 BATCH = 5000
 
 
-def _timestamp(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+def iso_utc(column, dialect: str):
+    """A UTC timestamp column as ``YYYY-MM-DDTHH:MM:SSZ`` text, formatted by the database
+    (turning 200,000 strings into datetimes and back in Python cost half the export time)."""
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)
+    return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 
 
 def annotation_rows(connection: Connection, progress: Callable[[int], None] | None = None):
-    """Yield CSV rows (lists) in document, start order; ``progress(rows_so_far)`` per batch."""
+    """Yield safe CSV rows in document, start order; ``progress(rows_so_far)`` per batch."""
+    dialect = connection.dialect.name
     codes = select(Code.id, Code.name, Code.parent_id)
     paths = code_paths(list(connection.execute(codes)))
     query = (
@@ -43,16 +47,16 @@ def annotation_rows(connection: Connection, progress: Callable[[int], None] | No
             Annotation.id,
             Document.id,
             Document.title,
-            Document.outlet,
-            Document.published,
+            func.coalesce(Document.outlet, ""),
+            func.coalesce(cast(Document.published, String), ""),
             Coder.name,
             AnnotationCode.code_id,
             Annotation.start,
             Annotation.end,
             Annotation.quote,
             Annotation.memo,
-            Annotation.created_at,
-            Annotation.modified_at,
+            iso_utc(Annotation.created_at, dialect),
+            iso_utc(Annotation.modified_at, dialect),
             Annotation.uuid,
             Document.uuid,
         )
@@ -63,14 +67,38 @@ def annotation_rows(connection: Connection, progress: Callable[[int], None] | No
         .order_by(Document.id, Annotation.start, Annotation.id, AnnotationCode.code_id)
     )
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)
-    done = 0
+    starts, done = FORMULA_STARTS, 0
     for batch in result.partitions():
-        for r in batch:
-            yield [
-                r[0], r[1], r[2], r[3] or "", r[4].isoformat() if r[4] else "", r[5],
-                paths.get(r[6], "") if r[6] is not None else "",
-                r[7], r[8], r[9], r[10], _timestamp(r[11]), _timestamp(r[12]), r[13], r[14],
-            ]  # fmt: skip
+        for (
+            aid,
+            did,
+            title,
+            outlet,
+            published,
+            coder,
+            code_id,
+            s,
+            e,
+            quote,
+            memo,
+            c,
+            m,
+            au,
+            du,
+        ) in batch:
+            code = paths.get(code_id, "") if code_id is not None else ""
+            yield (
+                aid, did,
+                "'" + title if title[:1] in starts else title,
+                "'" + outlet if outlet[:1] in starts else outlet,
+                published,
+                "'" + coder if coder[:1] in starts else coder,
+                "'" + code if code[:1] in starts else code,
+                s, e,
+                "'" + quote if quote[:1] in starts else quote,
+                "'" + memo if memo[:1] in starts else memo,
+                c, m, au, du,
+            )  # fmt: skip
         done += len(batch)
         if progress:
             progress(done)
@@ -91,7 +119,7 @@ def write_annotations_csv(
         with os.fdopen(fd, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
             writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
             writer.writerow(COLUMNS)
-            for row in safe_rows(annotation_rows(connection, progress), TEXT_COLUMNS):
+            for row in annotation_rows(connection, progress):
                 writer.writerow(row)
                 count += 1
         os.replace(tmp, target)

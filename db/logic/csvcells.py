@@ -8,24 +8,12 @@ apostrophe only on those cells (OWASP's recommendation).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-_FORMULA_STARTS = frozenset("=+-@\t\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value and value[0] in _FORMULA_STARTS:
+    if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
         return "'" + value
     return value
-
-
-def safe_rows(rows: Iterable[Sequence[Any]], text_columns: Sequence[int]) -> Iterator[list[Any]]:
-    """Neutralise only the columns that can hold free text; numbers and dates pass untouched."""
-    for row in rows:
-        out = list(row)
-        for i in text_columns:
-            value = out[i]
-            if value and isinstance(value, str) and value[0] in _FORMULA_STARTS:
-                out[i] = "'" + value
-        yield out

@@ -8,9 +8,11 @@ boundary instead.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 CONTEXT_CHARS = 32
 """Length of the prefix/suffix stored beside a quote (W3C TextQuoteSelector)."""
 
@@ -19,7 +21,7 @@ class OffsetMap:
     """Converts between code-point offsets and UTF-16 positions for one text in O(log n)."""
 
     def __init__(self, text: str) -> None:
-        astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        astral = [m.start() for m in _ASTRAL.finditer(text)]
         self._astral_cp = astral
         self._astral_u16 = [cp + k for k, cp in enumerate(astral)]
         self.length = len(text)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -105,7 +105,7 @@ def import_files(
     fresh = [a for a in articles if a.sha256 not in existing]
     for offset in range(0, len(fresh), INSERT_CHUNK):
         chunk = fresh[offset : offset + INSERT_CHUNK]
-        session.execute(insert(Document), [_row(a) for a in chunk])
+        session.connection().execute(Document.__table__.insert(), [_row(a) for a in chunk])
         report.imported.extend((a.name, a.inferred.title) for a in chunk)
         if progress:
             progress(len(files) + (offset + len(chunk)) * len(files) // len(fresh), total)

@@ -15,11 +15,13 @@ from functools import lru_cache
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from db.logic.offsets import OffsetMap
-from db.logic.spans import segments
+from db.logic.spans import blended_segments
 
 UNCODED_COLOR = "#d9d9d9"
-Segment = tuple[int, int, tuple[str, bool]]  # UTF-16 start, end, (colour, overlapped)
+Segment = tuple[int, int, tuple[int, bool]]  # UTF-16 start, end, (0xRRGGBB, overlapped)
 MAX_CACHED_FORMATS = 4096
+_FORMATS: dict[tuple[int, bool], QTextCharFormat] = {}
+"""Formats are values: one cache for every reader, so the next article starts warm."""
 
 
 @lru_cache(maxsize=1024)
@@ -47,7 +49,6 @@ class HighlightPainter(QSyntaxHighlighter):
         super().__init__(document)
         self._segments: list[Segment] = []
         self._starts: list[int] = []
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
 
     @property
     def segment_count(self) -> int:
@@ -58,12 +59,15 @@ class HighlightPainter(QSyntaxHighlighter):
     ) -> None:
         """Spans are (code-point start, end, blended colour of the span's codes)."""
         to_utf16 = offsets.to_utf16
+        coloured = ((s, e, _rgb(color)) for s, e, color in spans)
         new = [
-            (to_utf16(s), to_utf16(e), (blend_hex(cs) if len(cs) > 1 else cs[0], len(cs) > 1))
-            for s, e, cs in segments(spans)
+            (to_utf16(s), to_utf16(e), ((r << 16) | (g << 8) | b, n > 1))
+            for s, e, (r, g, b), n in blended_segments(coloured)
         ]
         old = self._segments
         self._segments, self._starts = new, [s for s, _, _ in new]
+        if self.document() is None:
+            return
         if full:
             self.rehighlight()
             return
@@ -78,20 +82,21 @@ class HighlightPainter(QSyntaxHighlighter):
             self.rehighlightBlock(block)
             block = block.next()
 
-    def _format(self, look: tuple[str, bool]) -> QTextCharFormat:
+    def _format(self, look: tuple[int, bool]) -> QTextCharFormat:
         """One format per (colour, overlapped): overlaps blend their colours and underline."""
-        fmt = self._formats.get(look)
+        fmt = _FORMATS.get(look)
         if fmt is None:
-            if len(self._formats) >= MAX_CACHED_FORMATS:
-                self._formats.clear()
-            color, overlapped = look
+            if len(_FORMATS) >= MAX_CACHED_FORMATS:
+                _FORMATS.clear()
+            rgb, overlapped = look
+            color = QColor(rgb >> 16, (rgb >> 8) & 0xFF, rgb & 0xFF)
             fmt = QTextCharFormat()
-            fmt.setBackground(QColor(color))
+            fmt.setBackground(color)
             fmt.setForeground(QColor("#1f1d1a"))  # dark text on light colours, in any theme
             if overlapped:
                 fmt.setFontUnderline(True)
-                fmt.setUnderlineColor(QColor(color).darker(220))
-            self._formats[look] = fmt
+                fmt.setUnderlineColor(color.darker(220))
+            _FORMATS[look] = fmt
         return fmt
 
     def highlightBlock(self, text: str) -> None:

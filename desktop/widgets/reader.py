@@ -126,8 +126,9 @@ class ReaderView(QWidget):
     def show_document(self, document: DocumentRecord) -> None:
         self._offsets = OffsetMap(document.text)
         self.update_metadata(document)
-        self.painter.set_spans([], self._offsets)
         qdoc: QTextDocument = self.body.document()
+        self.painter.setDocument(None)  # no highlighting pass while the text is replaced
+        self.painter.set_spans([], self._offsets)
         qdoc.setPlainText(document.text)
         block_format = QTextBlockFormat()
         block_format.setLineHeight(LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
@@ -135,6 +136,7 @@ class ReaderView(QWidget):
         cursor = QTextCursor(qdoc)
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(block_format)
+        self.painter.setDocument(qdoc)  # one pass: now, by set_annotations(full=True), or soon
         self.body.moveCursor(QTextCursor.MoveOperation.Start)
 
     def update_metadata(self, document: DocumentRecord) -> None:

@@ -1,4 +1,5 @@
 import csv
+import re
 
 import pytest
 
@@ -49,7 +50,8 @@ def test_one_row_per_annotation_and_code_reads_back(coded, tmp_path):
     assert main[0]["coder"] == "ann"
     assert {r["coder"] for r in rows if r["quote"] != QUOTE} == {"'-bob"}
     assert [r["code"] for r in rows if r["quote"] == text[:5]] == [""]
-    assert all(r["created"].endswith("Z") for r in rows)
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+    assert all(stamp.match(r["created"]) and stamp.match(r["modified"]) for r in rows)
 
 
 def test_excel_flavour_has_a_bom_and_crlf(coded, tmp_path):

@@ -37,6 +37,7 @@ def test_import_annotate_export_on_postgres(pg_url, corpus_files, tmp_path):
         with out.open(encoding="utf-8", newline="") as f:
             (row,) = list(csv.DictReader(f))
         assert row["quote"] == "ceasefire" and row["code"] == "Ceasefire"
+        assert row["created"].endswith("Z") and len(row["created"]) == 20
         service.delete_code(code)
         assert service.annotations(doc.id)[0].code_ids == ()
     finally:

@@ -97,8 +97,11 @@ def test_overlapping_highlights_blend_and_stay_separate(qtbot, window, project_p
     window.reader.find_and_select("not agree to a temporary")
     window.apply_code(blue)
     assert len(db_rows(project_path, "SELECT id FROM annotation")) == 2
-    colors = [c for _, _, c in sorted(painted_ranges(window))[:3]]
-    assert colors == ["#ff0000", blend(["#ff0000", "#0000ff"]).name(), "#0000ff"]
+    first, both, second = [QColor(c) for _, _, c in sorted(painted_ranges(window))[:3]]
+    assert (first.name(), second.name()) == ("#ff0000", "#0000ff")
+    mixed = blend(["#ff0000", "#0000ff"])  # the overlap shows the blend (to within rounding)
+    assert abs(both.red() - mixed.red()) <= 4 and abs(both.blue() - mixed.blue()) <= 4
+    assert both.green() == 0
 
 
 def test_click_highlight_then_edit_codes_memo_and_delete(qtbot, window, project_path, corpus_files):

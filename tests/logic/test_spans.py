@@ -28,3 +28,25 @@ def test_overlap_example():
         (5, 10, ("a", "b")),
         (10, 15, ("b",)),
     ]
+
+
+rgb_spans = st.lists(
+    st.tuples(
+        st.integers(0, 40),
+        st.integers(0, 40),
+        st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)),
+    ),
+    max_size=25,
+)
+
+
+@given(rgb_spans)
+def test_blended_segments_agree_with_segments(spans):
+    from db.logic.spans import blended_segments
+
+    plain = segments(spans)
+    blended = blended_segments(spans, quantum=1)
+    assert [(s, e) for s, e, _ in plain] == [(s, e) for s, e, _, _ in blended]
+    for (_, _, colors), (_, _, mean, n) in zip(plain, blended, strict=True):
+        assert n == len(colors)
+        assert mean == tuple(sum(c[i] for c in colors) // n for i in range(3))
