@@ -53,7 +53,10 @@ class CodingActions:
         self.show_highlights_at(self.reader.offset_at(utf16_position))
 
     def show_highlights_at(self, offset: int) -> None:
-        self.panel.show_annotations(self.reader.annotations_at(offset), self.codes.codes)
+        annotations = self.reader.annotations_at(offset)
+        self.panel.show_annotations(annotations, self.codes.codes)
+        if annotations:
+            self.details.setCurrentWidget(self.panel)
 
     def _toggle_code(self, annotation_id: int, code_id: int, checked: bool) -> None:
         add, remove = ([code_id], []) if checked else ([], [code_id])

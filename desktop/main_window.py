@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QTabWidget,
     QUndoView,
     QVBoxLayout,
     QWidget,
@@ -76,22 +77,20 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         self.search_panel = SearchPanel(self)
         self.history = QUndoView(self)
         self.history.setEmptyLabel("Project opened")
+        # Tabs inside two docks rather than tabified docks: fewer moving parts, and Qt leaves
+        # stray tab bars behind when docks are tabified and their state restored.
+        self.library = _tabs(self, ("Articles", self.articles), ("Search", self.search_panel))
+        self.details = _tabs(
+            self, ("Highlight", self.panel), ("Article", self.notes), ("History", self.history)
+        )
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.docks = {
-            "articles": self._dock("Articles", self.articles, left),
-            "search": self._dock("Search", self.search_panel, left),
+            "library": self._dock("Library", self.library, left),
             "codebook": self._dock("Codebook", self.codebook, right),
-            "highlight": self._dock("Highlight", self.panel, right),
-            "article": self._dock("Article", self.notes, right),
-            "history": self._dock("History", self.history, right),
+            "details": self._dock("Details", self.details, right),
         }
-        self.tabifyDockWidget(self.docks["articles"], self.docks["search"])
-        self.tabifyDockWidget(self.docks["highlight"], self.docks["article"])
-        self.tabifyDockWidget(self.docks["article"], self.docks["history"])
-        self.docks["articles"].raise_()
-        self.docks["highlight"].raise_()
-        self.docks["articles"].setMinimumWidth(430)
+        self.docks["library"].setMinimumWidth(430)
         self.status_counts = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_counts)
         self._build_menus()
@@ -354,8 +353,8 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
             self._run(self.service.update_metadata, document.id, dialog.metadata())
 
     def open_article_memo(self) -> None:
-        self.docks["article"].show()
-        self.docks["article"].raise_()
+        self.docks["details"].show()
+        self.details.setCurrentWidget(self.notes)
         self.notes.memo.setFocus()
 
     def save_article_memo(self, memo: str) -> None:
@@ -377,8 +376,8 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         return self._run(self.service.delete_documents, [document.id]) is not None
 
     def open_search(self) -> None:
-        self.docks["search"].show()
-        self.docks["search"].raise_()
+        self.docks["library"].show()
+        self.library.setCurrentWidget(self.search_panel)
         self.search_panel.query.setFocus()
         self.search_panel.query.selectAll()
 
@@ -421,3 +420,11 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         self.settings.set_value("window/geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _tabs(parent: QWidget, *pages: tuple[str, QWidget]) -> QTabWidget:
+    tabs = QTabWidget(parent)
+    tabs.setDocumentMode(True)
+    for title, page in pages:
+        tabs.addTab(page, title)
+    return tabs
