@@ -210,6 +210,7 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         size = self.settings.value("reader/point_size")
         if size is not None:
             self.reader.point_size = float(size)
+            self.reader.apply_font()
         width = self.settings.value("reader/width_em")
         if width is not None:
             self.reader.set_reading_width(int(width))
@@ -396,7 +397,6 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         """Switch the palette; None toggles."""
         dark = not theme.is_dark() if dark is None else dark
         theme.apply(dark)
-        self.reader.apply_font()
         self.dark_action.setChecked(dark)
         self.settings.set_value("view/dark", "true" if dark else "false")
 

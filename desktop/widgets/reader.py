@@ -6,7 +6,7 @@ UTF-16 ↔ code-point conversion alone (db.logic.offsets).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -52,11 +52,23 @@ class ReaderBody(QTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setUndoRedoEnabled(False)
-        self.setFont(reading_font())
+        self.wanted_font = reading_font()
+        self.setFont(self.wanted_font)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDocumentMargin(12)
         self.setObjectName("readerBody")
         self.reading_width_em = READING_WIDTH_EM
+
+    def set_reading_font(self, font: QFont) -> None:
+        self.wanted_font = font
+        self.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Style-sheet repolishes reset widget fonts; keep the reader's chosen font."""
+        super().changeEvent(event)
+        changed = event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange)
+        if changed and self.font() != self.wanted_font:
+            self.setFont(self.wanted_font)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -209,8 +221,7 @@ class ReaderView(QWidget):
         return self.point_size
 
     def apply_font(self) -> None:
-        """(Re)apply the reading font; a style-sheet change resets widget fonts."""
-        self.body.setFont(reading_font(self.point_size))
+        self.body.set_reading_font(reading_font(self.point_size))
         self.body.fit_column()
 
     def set_reading_width(self, em: int) -> None:
