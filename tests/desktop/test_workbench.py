@@ -241,3 +241,27 @@ def test_delete_article_and_undo(qtbot, window, project_path, corpus_files, monk
     assert window.service.search('"Hamas will not agree"') == []
     window.undo_action.trigger()
     assert window.documents.rowCount() == 5
+
+
+def test_cancelled_autocode_changes_nothing(qtbot, window, project_path, corpus_files, monkeypatch):
+    (code,) = code_and_import(qtbot, window, corpus_files, "Ceasefire")
+    hits = window.service.search("ceasefire")
+    monkeypatch.setattr(window, "confirm", lambda *a: True)
+    task = window.autocode(code, [(h.document_id, h.start, h.end) for h in hits])
+    task.cancel()
+    with qtbot.waitSignal(task.cancelled, timeout=20000):
+        pass
+    assert live(project_path, "annotation") == 0
+    assert window.controller.undo_stack.count() == 1  # only the code creation
+
+
+def test_drag_reorders_siblings(qtbot, window, project_path):
+    first, second, third = (window.create_code(n) for n in ("First", "Second", "Third"))
+    model = window.codes
+    mime = model.mimeData([model.index_of(third)])
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, model.index(-1, -1))
+    assert [c.name for c in model.codes] == ["Third", "First", "Second"]
+    mime = model.mimeData([model.index_of(third)])
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, 3, 0, model.index(-1, -1))
+    assert [c.name for c in model.codes] == ["First", "Second", "Third"]
+    assert {first, second, third} == {c.id for c in model.codes}
