@@ -211,7 +211,10 @@ class ReaderView(QWidget):
         cursor.setPosition(self._offsets.to_utf16(min(offset, self._offsets.length)))
         self.body.setTextCursor(cursor)
         bar = self.body.verticalScrollBar()
-        bar.setValue(bar.value() + self.body.cursorRect(cursor).top())
+        margin = int(self.body.document().documentMargin())
+        bar.setValue(
+            0 if offset <= 0 else bar.value() + self.body.cursorRect(cursor).top() - margin
+        )
 
     def zoom(self, steps: float) -> float:
         """Make the reading font larger (+) or smaller (-); 0 resets. Returns the point size."""
