@@ -13,6 +13,8 @@ class Changes:
     """Documents whose annotations changed (their highlights and counts need a refresh)."""
     codebook: bool = False
     """Codes were added, renamed, recoloured or deleted, or their counts changed."""
+    positions: bool = False
+    """Actors, issues or statements changed."""
     event_id: int | None = None
     """The history entry that records this edit (the GUI puts it on the undo stack)."""
     summary: str = ""
@@ -25,6 +27,7 @@ class Changes:
             self.documents or other.documents,
             self.annotations_of | other.annotations_of,
             self.codebook or other.codebook,
+            self.positions or other.positions,
             other.event_id or self.event_id,
             other.summary or self.summary,
         )

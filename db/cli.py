@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db.errors import MarginaliaError
+from db.paths import os_user_name
+from db.queries.positions import StatementFilter
 from db.service import ProjectService
 
-COMMANDS = ("import", "export")
+COMMANDS = ("import", "import-annotations", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,12 +23,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("project", type=Path, help="project file (created if missing)")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
 
+    ann_in = sub.add_parser(
+        "import-annotations", help="import annotations and statements from JSON Lines"
+    )
+    ann_in.add_argument("project", type=Path)
+    ann_in.add_argument("file", type=Path, help="one JSON object per line")
+    ann_in.add_argument("--coder", default=None, help="coder for lines that name none")
+
     exp = sub.add_parser("export", help="export data from a project")
     what = exp.add_subparsers(dest="what", required=True)
     ann = what.add_parser("annotations", help="annotations as CSV (one row per annotation × code)")
     ann.add_argument("project", type=Path)
     ann.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
     ann.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
+    pos = what.add_parser("positions", help="statements as CSV (one row per statement)")
+    pos.add_argument("project", type=Path)
+    pos.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
+    pos.add_argument("--coder", action="append", help="only this coder's (repeatable)")
+    pos.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
     return parser
 
 
@@ -35,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(args)
+        if args.command == "import-annotations":
+            return _import_annotations(args)
         return _export(args)
     except MarginaliaError as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
@@ -53,10 +69,27 @@ def _import(args: argparse.Namespace) -> int:
     return 0 if report.imported or not report.rejected else 1
 
 
+def _import_annotations(args: argparse.Namespace) -> int:
+    service = ProjectService.open(args.project, create=False)
+    try:
+        service.use_coder(args.coder or os_user_name())
+        report, _ = service.import_annotations(args.file)
+    finally:
+        service.close()
+    print(report.summary())
+    if details := report.details():
+        print(details)
+    return 0 if report.annotations or not report.skipped else 1
+
+
 def _export(args: argparse.Namespace) -> int:
     service = ProjectService.open(args.project, create=False)
     try:
-        rows = service.export_annotations_csv(args.output, excel=args.excel)
+        if args.what == "positions":
+            criteria = StatementFilter(coders=frozenset(args.coder)) if args.coder else None
+            rows = service.export_positions_csv(args.output, criteria, excel=args.excel)
+        else:
+            rows = service.export_annotations_csv(args.output, excel=args.excel)
     finally:
         service.close()
     print(f"{rows} rows written to {args.output}")

@@ -180,3 +180,57 @@ class DocumentStatus(Base):
     status: Mapped[str] = mapped_column(String(12), default="not started")
     position: Mapped[int] = mapped_column(default=0)
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Actor(UuidMixin, SoftDeleteMixin, Base):
+    """Who takes a position: a person, organisation, state or group, with aliases."""
+
+    __tablename__ = "actor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="person")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    color: Mapped[str] = mapped_column(String(9), default="#4e79a7")
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Issue(UuidMixin, SoftDeleteMixin, Base):
+    """What a position is about; issues form a tree."""
+
+    __tablename__ = "issue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Statement(UuidMixin, SoftDeleteMixin, Base):
+    """A coded position on an annotation: actor — stance — issue (DNA's statement)."""
+
+    __tablename__ = "statement"
+    __table_args__ = (Index("ix_statement_actor_issue", "actor_id", "issue_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotation.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"))
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id"))
+    stance: Mapped[int]
+    source: Mapped[str] = mapped_column(Text, default="")
+    certainty: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Setting(Base):
+    """Project-wide settings shared by the team (e.g. the stance scale), as JSON values."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

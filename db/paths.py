@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -17,3 +18,11 @@ def data_dir() -> Path:
 
 def default_project() -> Path:
     return data_dir() / DEFAULT_PROJECT_NAME
+
+
+def os_user_name() -> str:
+    """The default coder name: who is logged in (some containers have no user name)."""
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "coder"

@@ -105,3 +105,55 @@ class ImportReport:
         lines = [f"{name}: duplicate of “{title}”" for name, title in self.duplicates]
         lines += [f"{name}: {reason}" for name, reason in self.rejected]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRecord:
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    parent_name: str | None
+    color: str
+    aliases: tuple[str, ...]
+    notes: str
+    n_statements: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    id: int
+    name: str
+    parent_id: int | None
+    path: str
+    description: str
+    n_statements: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRecord:
+    """One coded position with everything a table, an export or a summary shows of it."""
+
+    id: int
+    uuid: str
+    annotation_id: int
+    document_id: int
+    title: str
+    outlet: str | None
+    published: date | None
+    start: int
+    end: int
+    quote: str
+    coder: str
+    actor_id: int
+    actor: str
+    actor_kind: str
+    actor_parent: str | None
+    issue_id: int
+    issue: str  # full path
+    stance: int
+    stance_label: str
+    source: str
+    certainty: float | None
+    created_at: datetime
+    modified_at: datetime

@@ -11,14 +11,31 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from db.changes import Changes
+from db.errors import InvalidInput
 from db.exports.annotations_csv import write_annotations_csv
-from db.ops import annotating, autocode, codebook, documents, history, importing, sample
+from db.exports.positions_csv import write_positions_csv
+from db.logic.stance import StanceLevel
+from db.ops import (
+    annotating,
+    autocode,
+    codebook,
+    documents,
+    history,
+    import_annotations,
+    importing,
+    positions,
+    sample,
+)
+from db.ops.import_annotations import AnnotationImportReport
 from db.project import Project
 from db.queries import annotations as annotation_queries
 from db.queries import codes as code_queries
 from db.queries import documents as document_queries
+from db.queries import positions as position_queries
 from db.queries import search as search_queries
+from db.queries.positions import StatementFilter
 from db.records import (
+    ActorRecord,
     AnnotationRecord,
     CodeRecord,
     CoderRecord,
@@ -26,6 +43,8 @@ from db.records import (
     DocumentRecord,
     DocumentRow,
     ImportReport,
+    IssueRecord,
+    StatementRecord,
 )
 
 Progress = Callable[[int, int], None]
@@ -217,9 +236,96 @@ class ProjectService:
     def delete_code(self, code_id: int) -> Changes:
         return self._codebook(codebook.delete_code, code_id)
 
-    def _codebook(self, op, *args) -> Changes:
+    def _codebook(self, op, *args, **fields) -> Changes:
+        """Run an edit that records ``coder_id`` as who made it."""
         with self.project.write() as s:
-            return op(s, *args, coder_id=self.coder_id)
+            return op(s, *args, coder_id=self.coder_id, **fields)
+
+    # Positions ---------------------------------------------------------------------------
+    def actors(self) -> list[ActorRecord]:
+        with self.project.read() as s:
+            return position_queries.list_actors(s)
+
+    def issues(self) -> list[IssueRecord]:
+        with self.project.read() as s:
+            return position_queries.list_issues(s)
+
+    def statements(self, criteria: StatementFilter | None = None) -> list[StatementRecord]:
+        with self.project.read() as s:
+            return position_queries.list_statements(s, criteria)
+
+    def stance_scale(self) -> tuple[StanceLevel, ...]:
+        with self.project.read() as s:
+            return positions.stance_scale(s)
+
+    def set_stance_scale(self, levels: Iterable[StanceLevel]) -> Changes:
+        with self.project.write() as s:
+            return positions.set_stance_scale(s, levels)
+
+    def create_actor(self, name: str, kind: str = "person", parent_id: int | None = None,
+                     aliases: Iterable[str] = (), color: str = "#4e79a7", notes: str = ""
+                     ) -> tuple[int, Changes]:  # fmt: skip
+        with self.project.write() as s:
+            return positions.create_actor(
+                s, name, kind, parent_id, aliases, color, notes, coder_id=self.coder_id
+            )
+
+    def update_actor(self, actor_id: int, **fields) -> Changes:
+        return self._codebook(positions.update_actor, actor_id, **fields)
+
+    def delete_actor(self, actor_id: int) -> Changes:
+        return self._codebook(positions.delete_actor, actor_id)
+
+    def create_issue(
+        self, name: str, parent_id: int | None = None, description: str = ""
+    ) -> tuple[int, Changes]:
+        with self.project.write() as s:
+            return positions.create_issue(s, name, parent_id, description, coder_id=self.coder_id)
+
+    def update_issue(self, issue_id: int, **fields) -> Changes:
+        return self._codebook(positions.update_issue, issue_id, **fields)
+
+    def delete_issue(self, issue_id: int) -> Changes:
+        return self._codebook(positions.delete_issue, issue_id)
+
+    def code_statement(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        actor_id: int,
+        issue_id: int,
+        stance: int | str,
+        source: str = "",
+        certainty: float | None = None,
+    ) -> tuple[int, Changes]:
+        with self.project.write() as s:
+            return positions.code_statement(
+                s, self._coder(), document_id, start, end, actor_id, issue_id, stance, source,
+                certainty,
+            )  # fmt: skip
+
+    def update_statement(self, statement_id: int, **fields) -> Changes:
+        return self._codebook(positions.update_statement, statement_id, **fields)
+
+    def delete_statement(self, statement_id: int) -> Changes:
+        return self._codebook(positions.delete_statement, statement_id)
+
+    def export_positions_csv(
+        self, target: str | Path, criteria: StatementFilter | None = None, *, excel: bool = False
+    ) -> int:
+        with self.project.read() as s:
+            return write_positions_csv(s, target, criteria, excel=excel)
+
+    def import_annotations(self, path: str | Path) -> tuple[AnnotationImportReport, Changes]:
+        """JSON Lines of annotations and statements, as this coder unless a line names one."""
+        path = Path(path)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"Cannot read {path.name}: {exc}") from exc
+        with self.project.write() as s:
+            return import_annotations.import_annotations(s, lines, self._coder(), path.name)
 
     # History -----------------------------------------------------------------------------
     def undo(self, event_id: int) -> Changes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes.util
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -110,10 +109,9 @@ def coder_name(settings, explicit: str | None, *, ask: bool) -> str | None:
 
 
 def default_coder_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "coder"
+    from db.paths import os_user_name
+
+    return os_user_name()
 
 
 def _remembered(settings) -> Path | None:

@@ -7,14 +7,12 @@ get one row with an empty code, so nothing coded is missing from the file.
 
 from __future__ import annotations
 
-import csv
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Connection, String, cast, func, select
 
+from db.exports.csvfile import write_csv
 from db.logic.csvcells import FORMULA_STARTS
 from db.models import Annotation, AnnotationCode, Code, Coder, Document
 from db.queries.codes import code_paths
@@ -111,19 +109,5 @@ def write_annotations_csv(
     excel: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the CSV atomically (a temp file renamed into place); returns the number of rows."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
-            writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
-            writer.writerow(COLUMNS)
-            for row in annotation_rows(connection, progress):
-                writer.writerow(row)
-                count += 1
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
+    """Write the CSV atomically; returns the number of rows."""
+    return write_csv(target, COLUMNS, annotation_rows(connection, progress), excel=excel)

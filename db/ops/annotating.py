@@ -104,11 +104,11 @@ def tag_spans(
     recorder.created("annotation", [a.id for a in new.values()])
     ids_by_span = existing | {span: annotation.id for span, annotation in new.items()}
     annotation_ids = [ids_by_span[q.start, q.end] for q in quotes]
-    _add_tags(session, annotation_ids, code_ids)
+    add_tags(session, annotation_ids, code_ids)
     return annotation_ids, [q.exact for q in quotes]
 
 
-def _add_tags(session: Session, annotation_ids: list[int], code_ids: list[int]) -> None:
+def add_tags(session: Session, annotation_ids: list[int], code_ids: list[int]) -> None:
     if not code_ids:
         return
     present = {
@@ -150,7 +150,7 @@ def set_codes(
                 AnnotationCode.annotation_id == annotation_id, AnnotationCode.code_id.in_(remove)
             )
         )
-    _add_tags(session, [annotation_id], [c for c in add if c not in remove])
+    add_tags(session, [annotation_id], [c for c in add if c not in remove])
     annotation.modified_at = utcnow()
     return recorder.finish()
 

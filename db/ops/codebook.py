@@ -34,8 +34,12 @@ def create_code(
     description: str = "",
     *,
     coder_id: int | None = None,
+    recorder: Recorder | None = None,
 ) -> tuple[int, Changes]:
-    """A new code; it gets the next free shortcut key 1–9 and a palette colour if none is given."""
+    """A new code; it gets the next free shortcut key 1–9 and a palette colour if none is given.
+
+    With ``recorder``, the code joins that edit's history entry (and Changes come from it).
+    """
     if parent_id is not None:
         _code(session, parent_id)
     name = _valid_name(session, name, parent_id)
@@ -52,9 +56,10 @@ def create_code(
     )
     session.add(code)
     session.flush()
-    recorder = Recorder(session, coder_id, "create_code", f"Create code {name}")
+    own = recorder is None
+    recorder = recorder or Recorder(session, coder_id, "create_code", f"Create code {name}")
     recorder.created("code", [code.id])
-    return code.id, recorder.finish()
+    return code.id, recorder.finish() if own else Changes()
 
 
 def rename_code(

@@ -19,7 +19,17 @@ from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import NotFound
-from db.models import Annotation, AnnotationCode, Code, Document, Event, utcnow
+from db.models import (
+    Actor,
+    Annotation,
+    AnnotationCode,
+    Code,
+    Document,
+    Event,
+    Issue,
+    Statement,
+    utcnow,
+)
 
 State = dict[str, Any] | None
 TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
@@ -34,7 +44,15 @@ TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
          "deleted_at"),
     ),
     "document": (Document, ("title", "outlet", "author", "published", "url", "memo", "deleted_at")),
+    "actor": (Actor, ("name", "kind", "parent_id", "color", "aliases", "notes", "deleted_at")),
+    "issue": (Issue, ("name", "parent_id", "description", "position", "deleted_at")),
+    "statement": (
+        Statement,
+        ("annotation_id", "actor_id", "issue_id", "stance", "source", "certainty", "deleted_at"),
+    ),
 }  # fmt: skip
+RESTORE_ORDER = ("code", "document", "actor", "issue", "annotation", "statement")
+"""Rows others point at come back first (tags need codes, statements need annotations)."""
 _DATETIMES = frozenset({"deleted_at"})
 _DATES = frozenset({"published"})
 
@@ -93,7 +111,7 @@ def restore(session: Session, states: dict[str, State]) -> None:
         kind, row_id = _split(key)
         by_kind[kind][row_id] = state
     now = utcnow()
-    for kind in ("code", "document", "annotation"):  # codes first: tags point at them
+    for kind in RESTORE_ORDER:
         rows = by_kind.get(kind)
         if not rows:
             continue
@@ -145,7 +163,7 @@ def _free_shortcuts(session: Session, rows: dict[int, State]) -> dict[int, State
 
 
 def changes_of(*state_sets: dict[str, State]) -> Changes:
-    documents, codebook, annotations_of = False, False, set()
+    documents, codebook, positions, annotations_of = False, False, False, set()
     for states in state_sets:
         for key, state in states.items():
             kind, _ = _split(key)
@@ -153,7 +171,8 @@ def changes_of(*state_sets: dict[str, State]) -> Changes:
                 annotations_of.add(state["document_id"])
             codebook |= kind == "code" or kind == "annotation"  # code counts follow tags
             documents |= kind == "document"
-    return Changes(documents, frozenset(annotations_of), codebook)
+            positions |= kind in ("actor", "issue", "statement")
+    return Changes(documents, frozenset(annotations_of), codebook, positions=positions)
 
 
 class Recorder:

@@ -1,0 +1,175 @@
+"""Actors, issues and statements as plain records, each list in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from db.logic.stance import label_of
+from db.models import Actor, Annotation, Coder, Document, Issue, Statement
+from db.ops.positions import stance_scale
+from db.queries.codes import code_paths
+from db.records import ActorRecord, IssueRecord, StatementRecord
+
+
+def _counts(session: Session, column) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(column, func.count()).where(Statement.deleted_at.is_(None)).group_by(column)
+        ).all()
+    )
+
+
+def list_actors(session: Session) -> list[ActorRecord]:
+    counts = _counts(session, Statement.actor_id)
+    actors = session.scalars(
+        select(Actor).where(Actor.deleted_at.is_(None)).order_by(Actor.name)
+    ).all()
+    names = {a.id: a.name for a in actors}
+    return [
+        ActorRecord(
+            a.id,
+            a.name,
+            a.kind,
+            a.parent_id,
+            names.get(a.parent_id),
+            a.color,
+            tuple(a.aliases or ()),
+            a.notes,
+            counts.get(a.id, 0),
+        )
+        for a in actors
+    ]
+
+
+def issue_paths(session: Session) -> dict[int, str]:
+    rows = session.execute(
+        select(Issue.id, Issue.name, Issue.parent_id).where(Issue.deleted_at.is_(None))
+    )
+    return code_paths(list(rows))
+
+
+def list_issues(session: Session) -> list[IssueRecord]:
+    counts = _counts(session, Statement.issue_id)
+    issues = session.scalars(
+        select(Issue).where(Issue.deleted_at.is_(None)).order_by(Issue.position, Issue.name)
+    ).all()
+    paths = code_paths([(i.id, i.name, i.parent_id) for i in issues])
+    records = [
+        IssueRecord(i.id, i.name, i.parent_id, paths[i.id], i.description, counts.get(i.id, 0))
+        for i in issues
+    ]
+    return sorted(records, key=lambda r: r.path.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFilter:
+    """Narrow statements; None means any."""
+
+    actor_ids: frozenset[int] | None = None
+    issue_ids: frozenset[int] | None = None
+    stances: frozenset[int] | None = None
+    outlets: frozenset[str] | None = None
+    coders: frozenset[str] | None = None
+    since: date | None = None
+    until: date | None = None
+    document_id: int | None = None
+    annotation_ids: frozenset[int] | None = None
+
+
+def statements_query(criteria: StatementFilter | None = None) -> Select:
+    """The join behind every statement list, export and summary, filtered in SQL."""
+    parent = aliased(Actor)
+    query = (
+        select(
+            Statement.id,
+            Statement.uuid,
+            Annotation.id,
+            Document.id,
+            Document.title,
+            Document.outlet,
+            Document.published,
+            Annotation.start,
+            Annotation.end,
+            Annotation.quote,
+            Coder.name,
+            Actor.id,
+            Actor.name,
+            Actor.kind,
+            parent.name,
+            Issue.id,
+            Statement.stance,
+            Statement.source,
+            Statement.certainty,
+            Statement.created_at,
+            Statement.modified_at,
+        )
+        .join(Annotation, Annotation.id == Statement.annotation_id)
+        .join(Document, Document.id == Annotation.document_id)
+        .join(Coder, Coder.id == Annotation.coder_id)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .outerjoin(parent, parent.id == Actor.parent_id)
+        .join(Issue, Issue.id == Statement.issue_id)
+        .where(
+            Statement.deleted_at.is_(None),
+            Annotation.deleted_at.is_(None),
+            Document.deleted_at.is_(None),
+        )
+        .order_by(Document.published, Document.id, Annotation.start, Statement.id)
+    )
+    c = criteria or StatementFilter()
+    for values, column in (
+        (c.actor_ids, Actor.id),
+        (c.issue_ids, Issue.id),
+        (c.stances, Statement.stance),
+        (c.outlets, Document.outlet),
+        (c.coders, Coder.name),
+        (c.annotation_ids, Annotation.id),
+    ):
+        if values is not None:
+            query = query.where(column.in_(values))
+    if c.since:
+        query = query.where(Document.published >= c.since)
+    if c.until:
+        query = query.where(Document.published <= c.until)
+    if c.document_id is not None:
+        query = query.where(Document.id == c.document_id)
+    return query
+
+
+def list_statements(
+    session: Session, criteria: StatementFilter | None = None
+) -> list[StatementRecord]:
+    scale = stance_scale(session)
+    paths = issue_paths(session)
+    return [
+        StatementRecord(
+            id=r[0],
+            uuid=r[1],
+            annotation_id=r[2],
+            document_id=r[3],
+            title=r[4],
+            outlet=r[5],
+            published=r[6],
+            start=r[7],
+            end=r[8],
+            quote=r[9],
+            coder=r[10],
+            actor_id=r[11],
+            actor=r[12],
+            actor_kind=r[13],
+            actor_parent=r[14],
+            issue_id=r[15],
+            issue=paths.get(r[15], ""),
+            stance=r[16],
+            stance_label=label_of(scale, r[16]),
+            source=r[17],
+            certainty=r[18],
+            created_at=r[19],
+            modified_at=r[20],
+        )
+        for r in session.execute(statements_query(criteria))
+    ]
