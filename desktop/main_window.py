@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.changes import Changes
+from db.logic.aliases import AliasMatcher
 from db.records import AnnotationRecord
 from desktop import theme
 from desktop.coding_actions import CodingActions
@@ -30,6 +31,7 @@ from desktop.dialogs.metadata import MetadataDialog
 from desktop.file_actions import FileActions
 from desktop.models.codes import CodeTreeModel
 from desktop.models.documents import DocumentTableModel
+from desktop.position_actions import PositionActions
 from desktop.project import ProjectController
 from desktop.settings import Settings
 from desktop.tasks import Task
@@ -39,13 +41,14 @@ from desktop.widgets.articles import ArticlesPanel
 from desktop.widgets.codebook import CodebookPanel
 from desktop.widgets.find_bar import FindBar
 from desktop.widgets.highlights import UNCODED_COLOR, blend_hex
+from desktop.widgets.positions import PositionsPanel
 from desktop.widgets.reader import ReaderView
 from desktop.widgets.search import SearchPanel
 
 READING_WIDTHS = {"Narrow": 34, "Medium": 42, "Wide": 56}
 
 
-class MainWindow(CodingActions, FileActions, QMainWindow):
+class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
     def __init__(self, controller: ProjectController, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
@@ -75,11 +78,18 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         self.panel = AnnotationPanel(self)
         self.notes = ArticleNotes(self)
         self.search_panel = SearchPanel(self)
+        self.positions = PositionsPanel(self)
+        self.mentions = AliasMatcher([])
         self.history = QUndoView(self)
         self.history.setEmptyLabel("Project opened")
         # Tabs inside two docks rather than tabified docks: fewer moving parts, and Qt leaves
         # stray tab bars behind when docks are tabified and their state restored.
-        self.library = _tabs(self, ("Articles", self.articles), ("Search", self.search_panel))
+        self.library = _tabs(
+            self,
+            ("Articles", self.articles),
+            ("Search", self.search_panel),
+            ("Positions", self.positions),
+        )
         self.details = _tabs(
             self, ("Highlight", self.panel), ("Article", self.notes), ("History", self.history)
         )
@@ -140,6 +150,7 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         self._action(edit, "&Find in article…", self.find_bar.open, "Ctrl+F")
         self._action(edit, "&Search the project…", self.open_search, "Ctrl+Shift+F")
         self._action(edit, "&Quick code…", self.quick_code, "Ctrl+K")
+        self._action(edit, "Code a &position…\tP", self.code_position)
         edit.addSeparator()
         self._action(
             edit, "New &code…", lambda: self.codebook.new_code_dialog(None), "Ctrl+Shift+N"
@@ -172,6 +183,9 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         widths = view.addMenu("Reading width")
         for label, em in READING_WIDTHS.items():
             self._action(widths, label, lambda em=em: self.set_reading_width(em))
+        self.underline_action = self._action(view, "Underline actor mentions", self.show_mentions)
+        self.underline_action.setCheckable(True)
+        self.underline_action.setChecked(True)
         self.dark_action = self._action(view, "Dark theme", lambda: self.set_dark(None))
         self.dark_action.setCheckable(True)
         view.addSeparator()
@@ -180,6 +194,11 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
 
     def _connect(self) -> None:
         self.reader.body.digit_pressed.connect(self.apply_shortcut)
+        self.reader.body.position_key.connect(self.code_position)
+        self.positions.statement_activated.connect(self.open_statement)
+        self.positions.edit_requested.connect(self.edit_statement)
+        self.positions.delete_requested.connect(self.delete_statement)
+        self.positions.filters_changed.connect(self.reload_statements)
         self.reader.body.clicked_at.connect(self._reader_clicked)
         self.reader.body.context_menu_at.connect(self._context_menu)
         self.codebook.code_clicked.connect(self._code_clicked)
@@ -271,6 +290,10 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
             ids = sorted(changes.annotations_of)
             self.documents.update_rows(read(self.service.documents, ids, default=[]))
         self._show_counts()
+        if reset or changes.positions:
+            self.refresh_positions()
+        elif changes.annotations_of:
+            self.reload_statements()
         current = self.reader.document
         if current is None:
             return
@@ -306,6 +329,9 @@ class MainWindow(CodingActions, FileActions, QMainWindow):
         self.reader.show_document(document)
         self._reload_annotations(full=True)
         self._show_notes()
+        self.show_mentions()
+        if self.positions.this_article.isChecked():
+            self.reload_statements()
         self.reader.scroll_to(
             self.controller.read(self.service.reading_position, document_id, default=0)
         )

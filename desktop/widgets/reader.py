@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QContextMenuEvent,
     QFont,
     QKeyEvent,
     QMouseEvent,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextOption,
@@ -41,6 +43,7 @@ class ReaderBody(QTextEdit):
     """Read-only, selectable text; digits code the selection, clicks report highlights."""
 
     digit_pressed = Signal(int)
+    position_key = Signal()  # P: code a position on the selection
     clicked_at = Signal(int)  # UTF-16 position
     context_menu_at = Signal(QPoint, int)  # global point, UTF-16 position
 
@@ -78,6 +81,10 @@ class ReaderBody(QTextEdit):
         )
         if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             self.digit_pressed.emit(key - Qt.Key.Key_0)
+            event.accept()
+            return
+        if plain and key == Qt.Key.Key_P:
+            self.position_key.emit()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -196,6 +203,21 @@ class ReaderView(QWidget):
         cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.body.setTextCursor(cursor)
         self.body.ensureCursorVisible()
+
+    def set_mentions(self, spans: list[tuple[int, int]]) -> None:
+        """Underline these code-point spans (mentions of known actors), apart from highlights."""
+        selections = []
+        for start, end in spans:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.body.document())
+            cursor.setPosition(self._offsets.to_utf16(start))
+            cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format.setFontUnderline(True)
+            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            selection.format.setUnderlineColor(QColor("#3d5a99"))
+            selections.append(selection)
+        self.body.setExtraSelections(selections)
 
     def cursor_offset(self) -> int:
         """Where the cursor is, or where the selection starts."""
