@@ -305,6 +305,37 @@ class ProjectService:
                 certainty,
             )  # fmt: skip
 
+    def code_position(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        actor: str,
+        issue: str,
+        stance: int | str,
+        source: str = "",
+        certainty: float | None = None,
+    ) -> tuple[int, Changes]:
+        """A position from names as typed (new actors and issues join the same undo step)."""
+        with self.project.write() as s:
+            return positions.code_position(
+                s, self._coder(), document_id, start, end, actor, issue, stance, source, certainty
+            )
+
+    def update_position(
+        self,
+        statement_id: int,
+        actor: str,
+        issue: str,
+        stance: int | str,
+        source: str = "",
+        certainty: float | None = None,
+    ) -> Changes:
+        with self.project.write() as s:
+            return positions.update_position(
+                s, self.coder_id, statement_id, actor, issue, stance, source, certainty
+            )
+
     def update_statement(self, statement_id: int, **fields) -> Changes:
         return self._codebook(positions.update_statement, statement_id, **fields)
 

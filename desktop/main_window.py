@@ -271,8 +271,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         digest = hashlib.sha1(self.controller.service.project.url.encode()).hexdigest()[:16]
         return f"last_document/{digest}"
 
-    def _run(self, action, *args):
-        return self.controller.run(action, *args)
+    def _run(self, action, *args, **kwargs):
+        return self.controller.run(action, *args, **kwargs)
 
     def refresh(self, changes: Changes, reset: bool = False) -> None:
         """Reload only what ``changes`` says changed."""

@@ -31,35 +31,10 @@ class PositionActions:
         return self._save_position(dialog.value(), document.id, span)
 
     def _save_position(self, value: PositionInput, document_id: int, span) -> int | None:
-        actor_id = self._actor_id(value.actor)
-        issue_id = self._issue_id(value.issue)
-        if actor_id is None or issue_id is None:
-            return None
         result = self._run(
-            self.service.code_statement, document_id, *span, actor_id, issue_id, value.stance,
-            value.source, value.certainty,
+            self.service.code_position, document_id, *span, value.actor, value.issue,
+            value.stance, value.source, value.certainty,
         )  # fmt: skip
-        return None if result is None else result[0]
-
-    def _actor_id(self, typed: str) -> int | None:
-        """The actor named (or aliased) ``typed``; a new actor when none is."""
-        folded = typed.casefold()
-        for actor in self.controller.read(self.service.actors, default=[]):
-            if folded in {actor.name.casefold(), *(a.casefold() for a in actor.aliases)}:
-                return actor.id
-        result = self._run(self.service.create_actor, typed, "person")
-        if result is not None:
-            self.statusBar().showMessage(
-                f"New actor “{typed}” (edit kind and aliases in Actors).", 6000
-            )
-        return None if result is None else result[0]
-
-    def _issue_id(self, typed: str) -> int | None:
-        folded = typed.casefold()
-        for issue in self.controller.read(self.service.issues, default=[]):
-            if folded in (issue.path.casefold(), issue.name.casefold()):
-                return issue.id
-        result = self._run(self.service.create_issue, typed)
         return None if result is None else result[0]
 
     def edit_statement(self, statement: StatementRecord) -> bool:
@@ -73,13 +48,10 @@ class PositionActions:
         )  # fmt: skip
         if not dialog.exec():
             return False
-        value = dialog.value()
-        actor_id, issue_id = self._actor_id(value.actor), self._issue_id(value.issue)
-        if actor_id is None or issue_id is None:
-            return False
-        fields = dict(actor_id=actor_id, issue_id=issue_id, stance=value.stance,
-                      source=value.source, certainty=value.certainty)  # fmt: skip
-        return self._run(self.service.update_statement, statement.id, **fields) is not None
+        v = dialog.value()
+        update = self.service.update_position
+        result = self._run(update, statement.id, v.actor, v.issue, v.stance, v.source, v.certainty)
+        return result is not None
 
     def delete_statement(self, statement: StatementRecord) -> bool:
         return self._run(self.service.delete_statement, statement.id) is not None

@@ -77,18 +77,18 @@ class ProjectController(QObject):
         finally:
             self.rebuilding = False
 
-    def run(self, action: Callable[..., T], *args) -> T | None:
+    def run(self, action: Callable[..., T], *args, **kwargs) -> T | None:
         """Call a service method; emit its Changes; put a recorded edit on the undo stack."""
-        result = self.apply(action, *args)
+        result = self.apply(action, *args, **kwargs)
         changes = result[-1] if isinstance(result, tuple) else result
         if isinstance(changes, Changes) and changes.event_id is not None:
             self.undo_stack.push(HistoryCommand(self, changes.event_id, changes.summary))
         return result
 
-    def apply(self, action: Callable[..., T], *args) -> T | None:
+    def apply(self, action: Callable[..., T], *args, **kwargs) -> T | None:
         """Call a service method and emit its Changes, without touching the undo stack."""
         try:
-            result = action(*args)
+            result = action(*args, **kwargs)
         except MarginaliaError as exc:
             self.failed.emit(str(exc))
             return None

@@ -17,12 +17,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import MarginaliaError
-from db.models import Actor, Annotation, Code, Coder, Document, Issue
+from db.models import Annotation, Code, Coder, Document
 from db.ops import codebook, positions
 from db.ops.annotating import add_tags, tag_spans
 from db.ops.history import Recorder
@@ -154,31 +154,18 @@ class _Importer:
         return parent
 
     def _actor(self, name) -> int:
-        return self._vocabulary(Actor, name, positions.create_actor)
+        return self._named(name, "actor", positions.find_or_create_actor)
 
     def _issue(self, name) -> int:
-        return self._vocabulary(Issue, name, positions.create_issue)
+        return self._named(name, "issue", positions.find_or_create_issue)
 
-    def _vocabulary(self, model, name, create) -> int:
-        label = model.__tablename__
+    def _named(self, name, label: str, find_or_create) -> int:
         if not isinstance(name, str) or not name.strip():
             raise _Skip(f"a statement has no {label}")
-        name = " ".join(name.split())
-        found = self.session.scalar(
-            select(model.id).where(
-                model.deleted_at.is_(None), func.lower(model.name) == name.lower()
-            )
-        )
-        if found is None and model is Actor:  # an alias names the actor too
-            for actor_id, aliases in self.session.execute(
-                select(Actor.id, Actor.aliases).where(Actor.deleted_at.is_(None))
-            ):
-                if name.casefold() in {a.casefold() for a in aliases or ()}:
-                    return actor_id
-        if found is None:
-            found, _ = create(self.session, name, recorder=self.recorder)
-            self.report.created.append(f"{label} {name}")
-        return found
+        row_id, created = find_or_create(self.session, name, self.recorder)
+        if created:
+            self.report.created.append(f"{label} {' '.join(name.split())}")
+        return row_id
 
 
 def import_annotations(

@@ -201,9 +201,7 @@ def code_statement(
     session.add(statement)
     session.flush()
     recorder.created("statement", [statement.id])
-    recorder.summary = recorder.summary or (
-        f"{actor.name} {level.label} {issue.name}: “{shorten(quote, 30)}”"
-    )
+    recorder.summary = f"{actor.name} {level.label} {issue.name}: “{shorten(quote, 30)}”"
     return statement.id, recorder.finish() if own else Changes()
 
 
@@ -235,6 +233,97 @@ def delete_statement(
     recorder = Recorder(session, coder_id, "delete_statement", "Delete statement")
     recorder.touch("statement", [statement_id])
     statement.deleted_at = utcnow()
+    return recorder.finish()
+
+
+# Names as typed -----------------------------------------------------------------------------
+def find_or_create_actor(session: Session, typed: str, recorder: Recorder) -> tuple[int, bool]:
+    """The actor whose name or alias is ``typed`` (any case); a new person when none is.
+
+    Returns (id, created). The new actor joins ``recorder``'s history entry.
+    """
+    name = " ".join(typed.split())
+    folded = name.casefold()
+    for actor_id, actor_name, aliases in session.execute(
+        select(Actor.id, Actor.name, Actor.aliases).where(Actor.deleted_at.is_(None))
+    ):
+        if folded in {actor_name.casefold(), *(a.casefold() for a in aliases or ())}:
+            return actor_id, False
+    actor_id, _ = create_actor(session, name, recorder=recorder)
+    return actor_id, True
+
+
+def find_or_create_issue(session: Session, typed: str, recorder: Recorder) -> tuple[int, bool]:
+    """The issue at path ``typed`` ("Parent/Child") or with that name; created when missing."""
+    parts = [" ".join(p.split()) for p in typed.split("/") if p.strip()]
+    if not parts:
+        raise InvalidInput("An issue needs a name.")
+    if len(parts) == 1:
+        found = session.scalar(
+            select(Issue.id)
+            .where(Issue.deleted_at.is_(None), func.lower(Issue.name) == parts[0].lower())
+            .order_by(Issue.parent_id.is_not(None), Issue.id)
+        )
+        if found is not None:
+            return found, False
+    parent, created = None, False
+    for part in parts:
+        found = session.scalar(
+            select(Issue.id).where(
+                Issue.deleted_at.is_(None),
+                func.lower(Issue.name) == part.lower(),
+                Issue.parent_id.is_(None) if parent is None else Issue.parent_id == parent,
+            )
+        )
+        if found is None:
+            found, _ = create_issue(session, part, parent, recorder=recorder)
+            created = True
+        parent = found
+    return parent, created
+
+
+def code_position(
+    session: Session,
+    coder_id: int,
+    document_id: int,
+    start: int,
+    end: int,
+    actor: str,
+    issue: str,
+    stance: int | str,
+    source: str = "",
+    certainty: float | None = None,
+) -> tuple[int, Changes]:
+    """Code a position from names as typed: new actors and issues join the same undo step."""
+    recorder = Recorder(session, coder_id, "code_statement")
+    actor_id, _ = find_or_create_actor(session, actor, recorder)
+    issue_id, _ = find_or_create_issue(session, issue, recorder)
+    statement_id, _ = code_statement(
+        session, coder_id, document_id, start, end, actor_id, issue_id, stance, source,
+        certainty, recorder=recorder,
+    )  # fmt: skip
+    return statement_id, recorder.finish()
+
+
+def update_position(
+    session: Session,
+    coder_id: int | None,
+    statement_id: int,
+    actor: str,
+    issue: str,
+    stance: int | str,
+    source: str = "",
+    certainty: float | None = None,
+) -> Changes:
+    recorder = Recorder(session, coder_id, "update_statement", "Edit statement")
+    actor_id, _ = find_or_create_actor(session, actor, recorder)
+    issue_id, _ = find_or_create_issue(session, issue, recorder)
+    statement = _get(session, Statement, statement_id)
+    recorder.touch("statement", [statement_id])
+    statement.actor_id, statement.issue_id = actor_id, issue_id
+    statement.stance = _level(session, stance).value
+    statement.source, statement.certainty = source.strip(), _certainty(certainty)
+    statement.modified_at = utcnow()
     return recorder.finish()
 
 

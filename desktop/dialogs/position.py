@@ -64,16 +64,13 @@ class PositionDialog(QDialog):
         self.issue.setCompleter(_completer([i.path for i in issues], self))
         self.stances = QButtonGroup(self)
         row = QHBoxLayout()
-        for level in scale:
+        for index, level in enumerate(scale):  # button ids are positions: -1 means "none" to Qt
             button = QRadioButton(f"{level.label} ({level.key})" if level.key else level.label)
-            self.stances.addButton(button, level.value)
+            self.stances.addButton(button, index)
             row.addWidget(button)
-        chosen = (
-            stance
-            if stance is not None
-            else next((lv.value for lv in scale if lv.value == 0), scale[0].value)
-        )
-        self.stances.button(chosen).setChecked(True)
+        values = [lv.value for lv in scale]
+        chosen = stance if stance in values else (0 if 0 in values else values[0])
+        self.stances.button(values.index(chosen)).setChecked(True)
         self.source = QLineEdit(
             source, self, placeholderText="Reported by, e.g. Egyptian officials"
         )
@@ -102,7 +99,7 @@ class PositionDialog(QDialog):
         typing = isinstance(self.focusWidget(), QLineEdit)
         level = next((lv for lv in self.scale if lv.key and lv.key == event.text()), None)
         if level is not None and not typing:
-            self.stances.button(level.value).setChecked(True)
+            self.stances.button(self.scale.index(level)).setChecked(True)
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.accept()
@@ -114,7 +111,7 @@ class PositionDialog(QDialog):
         return PositionInput(
             " ".join(self.actor.text().split()),
             " ".join(self.issue.text().split()),
-            self.stances.checkedId(),
+            self.scale[self.stances.checkedId()].value,
             self.source.text().strip(),
             certainty if certainty > 0 else None,
         )

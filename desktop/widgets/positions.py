@@ -47,10 +47,10 @@ class PositionsPanel(QWidget):
         self.until = QLineEdit(self, placeholderText="to YYYY-MM-DD")
         self.this_article = QCheckBox("This article only", self)
         for combo in (self.actor, self.issue, self.stance, self.outlet, self.coder):
-            combo.currentIndexChanged.connect(self.filters_changed.emit)
+            combo.currentIndexChanged.connect(lambda _i: self.filters_changed.emit())
         for box in (self.since, self.until):
-            box.editingFinished.connect(self.filters_changed.emit)
-        self.this_article.toggled.connect(self.filters_changed.emit)
+            box.editingFinished.connect(lambda: self.filters_changed.emit())
+        self.this_article.toggled.connect(lambda _on: self.filters_changed.emit())
         edit = QPushButton("Edit…", self)
         edit.clicked.connect(lambda: self._with_current(self.edit_requested))
         delete = QPushButton("Delete", self)

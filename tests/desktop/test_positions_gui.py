@@ -1,0 +1,139 @@
+"""Position coding in the window: the P form, alias pre-fill, the Positions tab, undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+import desktop.position_actions as position_actions
+from tests.desktop.conftest import db_rows, import_and_wait, open_titled
+
+PASSAGE = "Hamas will not agree to a temporary ceasefire"
+
+
+@pytest.fixture
+def gaza_doc(tmp_path):
+    path = tmp_path / "rulers.txt"
+    path.write_text(
+        "Talks stall\n\nThe Gaza rulers rejected the offer, officials said. Qatar mediates.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def fill(actor=None, issue="Temporary truce", stance_key="1", source="", seen=None):
+    """A stand-in for the user: type into the real form, press the stance key and Enter."""
+
+    def exec_(dialog):
+        if seen is not None:
+            seen["actor"] = dialog.actor.text()
+        if actor is not None:
+            dialog.actor.setText(actor)
+        dialog.issue.setText(issue)
+        dialog.source.setText(source)
+        dialog.stances.button(dialog.stances.checkedId()).setFocus()
+        from pytestqt.qtbot import QtBot
+
+        QtBot.keyClicks(dialog, stance_key)
+        QtBot.keyClick(dialog, Qt.Key.Key_Return)
+        return dialog.result()
+
+    return exec_
+
+
+def test_p_form_prefills_the_actor_from_an_alias_and_saves(
+    qtbot, window, project_path, gaza_doc, monkeypatch
+):
+    window.service.create_actor("Hamas", "group", aliases=["the Gaza rulers", "the terror group"])
+    window.refresh_positions()
+    import_and_wait(qtbot, window, [gaza_doc])
+    open_titled(window, "Gaza rulers")
+    window.reader.find_and_select("The Gaza rulers rejected the offer")
+    seen = {}
+    monkeypatch.setattr(
+        position_actions.PositionDialog, "exec", fill(seen=seen, source="officials")
+    )
+    qtbot.keyClick(window.reader.body, Qt.Key.Key_P)
+    assert seen["actor"] == "Hamas"
+    ((actor, issue, stance, source, quote),) = db_rows(
+        project_path,
+        "SELECT ac.name, i.name, s.stance, s.source, a.quote FROM statement s "
+        "JOIN actor ac ON ac.id = s.actor_id JOIN issue i ON i.id = s.issue_id "
+        "JOIN annotation a ON a.id = s.annotation_id",
+    )
+    assert (actor, issue, stance, source) == ("Hamas", "Temporary truce", -1, "officials")
+    assert quote == "The Gaza rulers rejected the offer"
+    assert window.positions.model.rowCount() == 1
+    assert window.positions.model.index(0, 3).data() == "oppose"
+    assert len(window.reader.body.extraSelections()) == 1  # "The Gaza rulers" underlined
+
+
+def test_two_statements_on_one_passage_then_edit_delete_and_undo(
+    qtbot, window, project_path, corpus_files, monkeypatch
+):
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    monkeypatch.setattr(
+        position_actions.PositionDialog, "exec", fill(actor="Hamas", stance_key="1")
+    )
+    window.code_position()
+    window.reader.find_and_select(PASSAGE)
+    monkeypatch.setattr(
+        position_actions.PositionDialog, "exec",
+        fill(actor="Hamas", issue="Permanent ceasefire", stance_key="3"),
+    )  # fmt: skip
+    window.code_position()
+    rows = db_rows(project_path, "SELECT annotation_id, stance FROM statement ORDER BY id")
+    assert [r[1] for r in rows] == [-1, 1] and rows[0][0] == rows[1][0]
+    model = window.positions.model
+    assert {model.index(r, 4).data() for r in range(2)} == {
+        "Temporary truce",
+        "Permanent ceasefire",
+    }
+
+    first = model.statement_at(0)
+    monkeypatch.setattr(
+        position_actions.PositionDialog, "exec", fill(actor="Hamas", stance_key="2")
+    )
+    assert window.edit_statement(first)
+    assert db_rows(project_path, "SELECT stance FROM statement WHERE id = ?", first.id) == [(0,)]
+    assert window.delete_statement(model.statement_at(0))
+    assert model.rowCount() == 1
+    for _ in range(4):  # delete, edit, statement, statement
+        window.undo_action.trigger()
+    assert db_rows(project_path, "SELECT count(*) FROM statement WHERE deleted_at IS NULL") == [
+        (0,)
+    ]
+
+
+def test_positions_filters_and_jump(qtbot, window, corpus_files, monkeypatch):
+    import_and_wait(qtbot, window, corpus_files)
+    doc = open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    monkeypatch.setattr(
+        position_actions.PositionDialog, "exec", fill(actor="Hamas", stance_key="1")
+    )
+    window.code_position()
+    other = open_titled(window, "not going well")
+    window.reader.find_and_select("not going well")
+    monkeypatch.setattr(
+        position_actions.PositionDialog,
+        "exec",
+        fill(actor="Hamas sources", issue="Talks", stance_key="2"),
+    )
+    window.code_position()
+    panel = window.positions
+    assert panel.model.rowCount() == 2
+    panel.stance.setCurrentIndex(panel.stance.findData(-1))
+    assert panel.model.rowCount() == 1
+    panel.stance.setCurrentIndex(0)
+    panel.this_article.setChecked(True)
+    assert [panel.model.statement_at(r).document_id for r in range(panel.model.rowCount())] == [
+        other
+    ]
+    panel.this_article.setChecked(False)
+    target = next(s for s in panel.model._rows if s.document_id == doc)
+    window.open_statement(target)
+    assert window.reader.document.id == doc
+    assert window.reader.body.textCursor().selectedText() == PASSAGE
