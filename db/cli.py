@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from db.errors import MarginaliaError
+from db.logic.networks import NORMALISATIONS
 from db.paths import os_user_name
 from db.queries.positions import StatementFilter
 from db.service import ProjectService
+from db.summaries.networks import KINDS
 
 COMMANDS = ("import", "import-annotations", "export")
 
@@ -41,6 +44,22 @@ def build_parser() -> argparse.ArgumentParser:
     pos.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
     pos.add_argument("--coder", action="append", help="only this coder's (repeatable)")
     pos.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
+    summary = what.add_parser("summary", help="summary tables: an .xlsx workbook or a CSV folder")
+    brief = what.add_parser(
+        "brief", help="issue brief: who supports and who opposes (.html/.docx/.md)"
+    )
+    network = what.add_parser("network", help="actor networks as GraphML or a CSV edge list")
+    for sub_parser in (summary, brief, network):
+        sub_parser.add_argument("project", type=Path)
+        sub_parser.add_argument("-o", "--output", type=Path, required=True)
+        sub_parser.add_argument("--coder", action="append", help="only this coder's (repeatable)")
+        sub_parser.add_argument("--since", type=date.fromisoformat, help="published on or after")
+        sub_parser.add_argument("--until", type=date.fromisoformat, help="published on or before")
+    network.add_argument("--kind", choices=KINDS, default="two-mode")
+    network.add_argument("--stance", type=int, help="two-mode: only statements of this stance")
+    network.add_argument("--dedupe", action="store_true", help="one statement per document")
+    network.add_argument("--binary", action="store_true", help="count shared issues, not products")
+    network.add_argument("--normalise", choices=NORMALISATIONS, default="none")
     return parser
 
 
@@ -84,15 +103,28 @@ def _import_annotations(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     service = ProjectService.open(args.project, create=False)
+    criteria = StatementFilter(
+        coders=frozenset(args.coder) if getattr(args, "coder", None) else None,
+        since=getattr(args, "since", None),
+        until=getattr(args, "until", None),
+    )
     try:
-        if args.what == "positions":
-            criteria = StatementFilter(coders=frozenset(args.coder)) if args.coder else None
+        if args.what == "annotations":
+            done = f"{service.export_annotations_csv(args.output, excel=args.excel)} rows"
+        elif args.what == "positions":
             rows = service.export_positions_csv(args.output, criteria, excel=args.excel)
+            done = f"{rows} rows"
+        elif args.what == "summary":
+            done = f"{len(service.export_summary(args.output, criteria))} file(s)"
+        elif args.what == "brief":
+            done = f"{service.export_brief(args.output, criteria)} issue(s)"
         else:
-            rows = service.export_annotations_csv(args.output, excel=args.excel)
+            options = dict(stance=args.stance, dedupe=args.dedupe, binary=args.binary,
+                           normalise=args.normalise)  # fmt: skip
+            done = f"{service.export_network(args.output, args.kind, criteria, **options)} edges"
     finally:
         service.close()
-    print(f"{rows} rows written to {args.output}")
+    print(f"{done} written to {args.output}")
     return 0
 
 

@@ -46,6 +46,9 @@ from db.records import (
     IssueRecord,
     StatementRecord,
 )
+from db.summaries import brief
+from db.summaries import networks as network_export
+from db.summaries import tables as summary_tables
 
 Progress = Callable[[int, int], None]
 
@@ -347,6 +350,28 @@ class ProjectService:
     ) -> int:
         with self.project.read() as s:
             return write_positions_csv(s, target, criteria, excel=excel)
+
+    def export_summary(
+        self, target: str | Path, criteria: StatementFilter | None = None
+    ) -> list[Path]:
+        """The summary tables as an .xlsx workbook, or CSV files in a folder."""
+        with self.project.read() as s:
+            return summary_tables.write_summary(summary_tables.summary_tables(s, criteria), target)
+
+    def export_brief(self, target: str | Path, criteria: StatementFilter | None = None) -> int:
+        with self.project.read() as s:
+            return brief.write_brief(s, target, criteria, f"Issue brief — {self.name}")
+
+    def export_network(
+        self, target: str | Path, kind: str, criteria: StatementFilter | None = None, **options
+    ) -> int:
+        """``options``: stance, dedupe, binary, normalise (see db.logic.networks)."""
+        with self.project.read() as s:
+            try:
+                edges = network_export.network_edges(s, kind, criteria, **options)
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from exc
+        return network_export.write_network(edges, kind, target)
 
     def import_annotations(self, path: str | Path) -> tuple[AnnotationImportReport, Changes]:
         """JSON Lines of annotations and statements, as this coder unless a line names one."""

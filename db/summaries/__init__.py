@@ -1,0 +1,1 @@
+"""Summaries of the coding: tables (workbook/CSV), issue briefs and actor networks."""
