@@ -13,13 +13,37 @@ from db.logic.networks import Fact, one_mode, two_mode
 # (article fragment, quote, actor, issue, stance)
 SCRIPT = [
     ("Hamas will not agree", "Hamas will not agree to a temporary ceasefire", "Hamas", "Truce", -1),
-    ("Hamas has rejected a ceasefire", "Hamas has rejected a ceasefire proposal", "Hamas", "Truce", -1),
+    (
+        "Hamas has rejected a ceasefire",
+        "Hamas has rejected a ceasefire proposal",
+        "Hamas",
+        "Truce",
+        -1,
+    ),
     ("Hamas will not agree", "permanent ceasefire in Gaza", "Hamas", "Permanent ceasefire", 1),
-    ("Hamas sources say", "The Israelis are not interested in a ceasefire", "Israel", "Permanent ceasefire", -1),
+    (
+        "Hamas sources say",
+        "The Israelis are not interested in a ceasefire",
+        "Israel",
+        "Permanent ceasefire",
+        -1,
+    ),
     ("date 2023-12-20", "an Israeli offer for a one-week ceasefire", "Israel", "Truce", 1),
-    ("Hamas has rejected a ceasefire", "put forward by Qatar, Egypt and the US", "Egypt", "Truce", 1),
-    ("The US, Egypt and Qatar", "he rejected Hamas’s demands", "Netanyahu", "Permanent ceasefire", -1),
-]  # fmt: skip
+    (
+        "Hamas has rejected a ceasefire",
+        "put forward by Qatar, Egypt and the US",
+        "Egypt",
+        "Truce",
+        1,
+    ),
+    (
+        "The US, Egypt and Qatar",
+        "he rejected Hamas’s demands",
+        "Netanyahu",
+        "Permanent ceasefire",
+        -1,
+    ),
+]
 
 
 @pytest.fixture
@@ -102,8 +126,13 @@ def test_networks_graphml_weights(scripted, tmp_path):
 
 
 def test_network_arithmetic_options():
-    facts = [Fact(1, "A", "x", 1), Fact(1, "A", "x", 1), Fact(2, "B", "x", 1), Fact(2, "B", "y", -1),
-             Fact(3, "A", "y", 1)]  # fmt: skip
+    facts = [
+        Fact(1, "A", "x", 1),
+        Fact(1, "A", "x", 1),
+        Fact(2, "B", "x", 1),
+        Fact(2, "B", "y", -1),
+        Fact(3, "A", "y", 1),
+    ]
     assert {(e.source, e.target): e.weight for e in one_mode(facts, "congruence")} == {
         ("A", "B"): 2
     }
