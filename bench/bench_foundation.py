@@ -89,15 +89,49 @@ SOFT_DELETE_FILTER = "WHERE a.deleted_at IS NULL AND d.deleted_at IS NULL"
 
 # Synthetic text -------------------------------------------------------------------------------
 ONSETS = (
-    "b", "br", "c", "ch", "d", "dr", "f", "g", "gl", "h", "j", "k", "l", "m",
-    "n", "p", "pl", "qu", "r", "s", "sh", "st", "t", "th", "tr", "v", "w", "z",
-)  # fmt: skip
+    "b",
+    "br",
+    "c",
+    "ch",
+    "d",
+    "dr",
+    "f",
+    "g",
+    "gl",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pl",
+    "qu",
+    "r",
+    "s",
+    "sh",
+    "st",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "w",
+    "z",
+)
 VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "é", "ö", "å"]
 VOWEL_WEIGHTS = [10, 10, 8, 8, 6, 2, 2, 2, 2, 1, 1, 1]
 CODAS = ["", "", "", "n", "r", "s", "l", "m", "nd", "st", "x", "th"]
 OUTLET_KINDS = (
-    "Herald", "Courier", "Tribune", "Gazette", "Post", "Ledger", "Observer", "Chronicle", "Dispatch"
-)  # fmt: skip
+    "Herald",
+    "Courier",
+    "Tribune",
+    "Gazette",
+    "Post",
+    "Ledger",
+    "Observer",
+    "Chronicle",
+    "Dispatch",
+)
 SYMBOLS = ["€", "%", "🌍", "📈"]  # two of them are outside the BMP (UTF-16 surrogate pairs)
 
 

@@ -119,8 +119,9 @@ def _export(args: argparse.Namespace) -> int:
         elif args.what == "brief":
             done = f"{service.export_brief(args.output, criteria)} issue(s)"
         else:
-            options = dict(stance=args.stance, dedupe=args.dedupe, binary=args.binary,
-                           normalise=args.normalise)  # fmt: skip
+            options = dict(
+                stance=args.stance, dedupe=args.dedupe, binary=args.binary, normalise=args.normalise
+            )
             done = f"{service.export_network(args.output, args.kind, criteria, **options)} edges"
     finally:
         service.close()

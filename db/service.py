@@ -265,9 +265,15 @@ class ProjectService:
         with self.project.write() as s:
             return positions.set_stance_scale(s, levels)
 
-    def create_actor(self, name: str, kind: str = "person", parent_id: int | None = None,
-                     aliases: Iterable[str] = (), color: str = "#4e79a7", notes: str = ""
-                     ) -> tuple[int, Changes]:  # fmt: skip
+    def create_actor(
+        self,
+        name: str,
+        kind: str = "person",
+        parent_id: int | None = None,
+        aliases: Iterable[str] = (),
+        color: str = "#4e79a7",
+        notes: str = "",
+    ) -> tuple[int, Changes]:
         with self.project.write() as s:
             return positions.create_actor(
                 s, name, kind, parent_id, aliases, color, notes, coder_id=self.coder_id
@@ -304,9 +310,17 @@ class ProjectService:
     ) -> tuple[int, Changes]:
         with self.project.write() as s:
             return positions.code_statement(
-                s, self._coder(), document_id, start, end, actor_id, issue_id, stance, source,
+                s,
+                self._coder(),
+                document_id,
+                start,
+                end,
+                actor_id,
+                issue_id,
+                stance,
+                source,
                 certainty,
-            )  # fmt: skip
+            )
 
     def code_position(
         self,

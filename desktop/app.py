@@ -98,9 +98,11 @@ def coder_name(settings, explicit: str | None, *, ask: bool) -> str | None:
         name = default_coder_name()
         if ask:
             name, ok = QInputDialog.getText(
-                None, "Welcome to Marginalia", "Your name as coder (recorded on every annotation):",
+                None,
+                "Welcome to Marginalia",
+                "Your name as coder (recorded on every annotation):",
                 text=name,
-            )  # fmt: skip
+            )
             name = name.strip()
             if not ok or not name:
                 return None

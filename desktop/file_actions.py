@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from db.changes import Changes
 from db.ops.importing import SUPPORTED_SUFFIXES
 from db.records import ImportReport
+from desktop.dialogs.network import NetworkDialog
 from desktop.project import open_controller
 from desktop.tasks import Task
 
@@ -64,15 +65,43 @@ class FileActions:
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> Task:
-        service = self.service
-        task = Task(
-            self, "Exporting annotations…", lambda _progress: service.export_annotations_csv(path)
-        )
-        task.succeeded.connect(
-            lambda rows: self.statusBar().showMessage(f"{rows} rows written to {path}", 10000)
-        )
+        return self.export(path, "Exporting annotations…", self.service.export_annotations_csv)
+
+    def export(self, path: Path, title: str, write, *args, **kwargs) -> Task:
+        """Run an export in the background; say where it went, or why it failed."""
+        task = Task(self, title, lambda _progress: write(path, *args, **kwargs))
+        task.succeeded.connect(lambda _r: self.statusBar().showMessage(f"Written: {path}", 10000))
         task.failed.connect(self.show_error)
         return self._start(task)
+
+    def _save_path(self, title: str, default: str, filters: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, default, filters)
+        return Path(path) if path else None
+
+    def export_positions_dialog(self) -> None:
+        if path := self._save_path("Export positions", "positions.csv", "CSV (*.csv)"):
+            self.export(path, "Exporting positions…", self.service.export_positions_csv)
+
+    def export_summary_dialog(self) -> None:
+        if path := self._save_path("Export summary workbook", "summary.xlsx", "Excel (*.xlsx)"):
+            self.export(path, "Exporting the summary…", self.service.export_summary)
+
+    def export_brief_dialog(self) -> None:
+        filters = "Web page (*.html);;Word (*.docx);;Markdown (*.md)"
+        if path := self._save_path("Export issue brief", "issue-brief.html", filters):
+            self.export(path, "Writing the issue brief…", self.service.export_brief)
+
+    def export_network_dialog(self) -> None:
+        scale = self.controller.read(self.service.stance_scale, default=())
+        dialog = NetworkDialog(scale, self)
+        if not dialog.exec():
+            return
+        kind, options = dialog.options()
+        filters = "GraphML (*.graphml);;CSV edge list (*.csv)"
+        if path := self._save_path("Export network", f"{kind}.graphml", filters):
+            self.export(
+                path, "Exporting the network…", self.service.export_network, kind, None, **options
+            )
 
     def _start(self, task: Task) -> Task:
         self.current_task = task

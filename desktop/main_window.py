@@ -138,6 +138,10 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self._action(file, "Import a &folder…", self.import_folder_dialog, "Ctrl+Shift+I")
         file.addSeparator()
         self._action(file, "&Export annotations to CSV…", self.export_csv_dialog, "Ctrl+Shift+E")
+        self._action(file, "Export &positions to CSV…", self.export_positions_dialog)
+        self._action(file, "Export summary &workbook…", self.export_summary_dialog)
+        self._action(file, "Export issue &brief…", self.export_brief_dialog)
+        self._action(file, "Export &network…", self.export_network_dialog)
         file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q")
 
@@ -151,6 +155,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self._action(edit, "&Search the project…", self.open_search, "Ctrl+Shift+F")
         self._action(edit, "&Quick code…", self.quick_code, "Ctrl+K")
         self._action(edit, "Code a &position…\tP", self.code_position)
+        self._action(edit, "&Actors, issues and stances…", self.open_vocabulary)
         edit.addSeparator()
         self._action(
             edit, "New &code…", lambda: self.codebook.new_code_dialog(None), "Ctrl+Shift+N"

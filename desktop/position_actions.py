@@ -6,6 +6,7 @@ from __future__ import annotations
 from db.logic.aliases import AliasMatcher
 from db.records import StatementRecord
 from desktop.dialogs.position import PositionDialog, PositionInput
+from desktop.dialogs.vocabulary import VocabularyDialog
 
 
 class PositionActions:
@@ -23,19 +24,34 @@ class PositionActions:
         mentioned = matcher.single_actor(quote)
         name = next((a.name for a in actors if a.id == mentioned), "")
         dialog = PositionDialog(
-            quote, actors, self.controller.read(self.service.issues, default=[]),
-            self.controller.read(self.service.stance_scale, default=()), actor=name, parent=self,
-        )  # fmt: skip
+            quote,
+            actors,
+            self.controller.read(self.service.issues, default=[]),
+            self.controller.read(self.service.stance_scale, default=()),
+            actor=name,
+            parent=self,
+        )
         if not dialog.exec():
             return None
         return self._save_position(dialog.value(), document.id, span)
 
     def _save_position(self, value: PositionInput, document_id: int, span) -> int | None:
         result = self._run(
-            self.service.code_position, document_id, *span, value.actor, value.issue,
-            value.stance, value.source, value.certainty,
-        )  # fmt: skip
+            self.service.code_position,
+            document_id,
+            *span,
+            value.actor,
+            value.issue,
+            value.stance,
+            value.source,
+            value.certainty,
+        )
         return None if result is None else result[0]
+
+    def open_vocabulary(self) -> VocabularyDialog:
+        dialog = VocabularyDialog(self.controller, self)
+        dialog.open()
+        return dialog
 
     def edit_statement(self, statement: StatementRecord) -> bool:
         dialog = PositionDialog(
@@ -43,9 +59,13 @@ class PositionActions:
             self.controller.read(self.service.actors, default=[]),
             self.controller.read(self.service.issues, default=[]),
             self.controller.read(self.service.stance_scale, default=()),
-            actor=statement.actor, issue=statement.issue, stance=statement.stance,
-            source=statement.source, certainty=statement.certainty, parent=self,
-        )  # fmt: skip
+            actor=statement.actor,
+            issue=statement.issue,
+            stance=statement.stance,
+            source=statement.source,
+            certainty=statement.certainty,
+            parent=self,
+        )
         if not dialog.exec():
             return False
         v = dialog.value()

@@ -18,9 +18,22 @@ from db.models import Annotation, AnnotationCode, Code, Coder, Document
 from db.queries.codes import code_paths
 
 COLUMNS = (
-    "annotation_id", "document_id", "title", "outlet", "published", "coder", "code",
-    "start", "end", "quote", "memo", "created", "modified", "annotation_uuid", "document_uuid",
-)  # fmt: skip
+    "annotation_id",
+    "document_id",
+    "title",
+    "outlet",
+    "published",
+    "coder",
+    "code",
+    "start",
+    "end",
+    "quote",
+    "memo",
+    "created",
+    "modified",
+    "annotation_uuid",
+    "document_uuid",
+)
 TEXT_COLUMNS = tuple(
     COLUMNS.index(c) for c in ("title", "outlet", "coder", "code", "quote", "memo")
 )
@@ -86,17 +99,22 @@ def annotation_rows(connection: Connection, progress: Callable[[int], None] | No
         ) in batch:
             code = paths.get(code_id, "") if code_id is not None else ""
             yield (
-                aid, did,
+                aid,
+                did,
                 "'" + title if title[:1] in starts else title,
                 "'" + outlet if outlet[:1] in starts else outlet,
                 published,
                 "'" + coder if coder[:1] in starts else coder,
                 "'" + code if code[:1] in starts else code,
-                s, e,
+                s,
+                e,
                 "'" + quote if quote[:1] in starts else quote,
                 "'" + memo if memo[:1] in starts else memo,
-                c, m, au, du,
-            )  # fmt: skip
+                c,
+                m,
+                au,
+                du,
+            )
         done += len(batch)
         if progress:
             progress(done)

@@ -18,9 +18,17 @@ from db.ops.history import Recorder
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PALETTE = (
-    "#f2c94c", "#6fcf97", "#56ccf2", "#eb5757", "#bb6bd9",
-    "#f2994a", "#2d9cdb", "#27ae60", "#9b51e0", "#e0a458",
-)  # fmt: skip
+    "#f2c94c",
+    "#6fcf97",
+    "#56ccf2",
+    "#eb5757",
+    "#bb6bd9",
+    "#f2994a",
+    "#2d9cdb",
+    "#27ae60",
+    "#9b51e0",
+    "#e0a458",
+)
 """Light, distinct colours that keep black text readable when highlighted."""
 
 LIVE = Code.deleted_at.is_(None)

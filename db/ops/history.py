@@ -35,13 +35,30 @@ State = dict[str, Any] | None
 TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
     "annotation": (
         Annotation,
-        ("document_id", "coder_id", "start", "end", "quote", "prefix", "suffix", "memo",
-         "deleted_at"),
+        (
+            "document_id",
+            "coder_id",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "memo",
+            "deleted_at",
+        ),
     ),
     "code": (
         Code,
-        ("name", "parent_id", "color", "description", "shortcut", "archived", "position",
-         "deleted_at"),
+        (
+            "name",
+            "parent_id",
+            "color",
+            "description",
+            "shortcut",
+            "archived",
+            "position",
+            "deleted_at",
+        ),
     ),
     "document": (Document, ("title", "outlet", "author", "published", "url", "memo", "deleted_at")),
     "actor": (Actor, ("name", "kind", "parent_id", "color", "aliases", "notes", "deleted_at")),
@@ -50,7 +67,7 @@ TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
         Statement,
         ("annotation_id", "actor_id", "issue_id", "stance", "source", "certainty", "deleted_at"),
     ),
-}  # fmt: skip
+}
 RESTORE_ORDER = ("code", "document", "actor", "issue", "annotation", "statement")
 """Rows others point at come back first (tags need codes, statements need annotations)."""
 _DATETIMES = frozenset({"deleted_at"})

@@ -84,11 +84,18 @@ class _Importer:
             if not isinstance(statement, dict):
                 raise _Skip("a statement is not a JSON object")
             positions.code_statement(
-                self.session, coder_id, document_id, start, end,
-                self._actor(statement.get("actor")), self._issue(statement.get("issue")),
-                statement.get("stance", 0), str(statement.get("source") or ""),
-                statement.get("certainty"), recorder=self.recorder,
-            )  # fmt: skip
+                self.session,
+                coder_id,
+                document_id,
+                start,
+                end,
+                self._actor(statement.get("actor")),
+                self._issue(statement.get("issue")),
+                statement.get("stance", 0),
+                str(statement.get("source") or ""),
+                statement.get("certainty"),
+                recorder=self.recorder,
+            )
             self.report.statements += 1
         self.report.annotations += 1
 

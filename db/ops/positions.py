@@ -299,9 +299,18 @@ def code_position(
     actor_id, _ = find_or_create_actor(session, actor, recorder)
     issue_id, _ = find_or_create_issue(session, issue, recorder)
     statement_id, _ = code_statement(
-        session, coder_id, document_id, start, end, actor_id, issue_id, stance, source,
-        certainty, recorder=recorder,
-    )  # fmt: skip
+        session,
+        coder_id,
+        document_id,
+        start,
+        end,
+        actor_id,
+        issue_id,
+        stance,
+        source,
+        certainty,
+        recorder=recorder,
+    )
     return statement_id, recorder.finish()
 
 

@@ -41,9 +41,12 @@ def seed(session: Session, folder: Path, coder_id: int) -> Changes:
     actor_ids: dict[str, int] = {}
     for entry in spec.get("actors", []):
         actor_ids[entry["name"]], _ = positions.create_actor(
-            session, entry["name"], entry["kind"], actor_ids.get(entry.get("parent", "")),
+            session,
+            entry["name"],
+            entry["kind"],
+            actor_ids.get(entry.get("parent", "")),
             entry.get("aliases", []),
-        )  # fmt: skip
+        )
     issue_ids = {
         entry["name"]: positions.create_issue(session, entry["name"], None, entry["description"])[0]
         for entry in spec.get("issues", [])
@@ -51,9 +54,16 @@ def seed(session: Session, folder: Path, coder_id: int) -> Changes:
     for item in spec.get("statements", []):
         document_id, start, end = _locate(session, documents, item)
         positions.code_statement(
-            session, coder_id, document_id, start, end, actor_ids[item["actor"]],
-            issue_ids[item["issue"]], item["stance"], item.get("source", ""),
-        )  # fmt: skip
+            session,
+            coder_id,
+            document_id,
+            start,
+            end,
+            actor_ids[item["actor"]],
+            issue_ids[item["issue"]],
+            item["stance"],
+            item.get("source", ""),
+        )
     return Changes(
         documents=True, codebook=True, positions=True, annotations_of=frozenset(documents.values())
     )

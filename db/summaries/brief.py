@@ -75,10 +75,12 @@ def to_markdown(briefs: list[IssueBrief], title: str) -> str:
 
 def to_html(briefs: list[IssueBrief], title: str) -> str:
     e = html.escape
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(title)}</title>",
-           "<style>body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.5}"
-           "blockquote{margin:.3em 0 .6em 1.5em;color:#333}small{color:#666}</style></head><body>",
-           f"<h1>{e(title)}</h1>"]  # fmt: skip
+    out = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{e(title)}</title>",
+        "<style>body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.5}"
+        "blockquote{margin:.3em 0 .6em 1.5em;color:#333}small{color:#666}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+    ]
     for brief in briefs:
         out.append(f"<h2>{e(brief.issue)}</h2>")
         for side in brief.sides:

@@ -57,8 +57,16 @@ class PositionsPanel(QWidget):
         delete.clicked.connect(lambda: self._with_current(self.delete_requested))
         self.count = QLabel(self)
         grid = QGridLayout()
-        widgets = (self.actor, self.stance, self.issue, self.outlet, self.coder, self.this_article,
-                   self.since, self.until)  # fmt: skip
+        widgets = (
+            self.actor,
+            self.stance,
+            self.issue,
+            self.outlet,
+            self.coder,
+            self.this_article,
+            self.since,
+            self.until,
+        )
         for i, widget in enumerate(widgets):
             grid.addWidget(widget, i // 2, i % 2)
         layout = QVBoxLayout(self)

@@ -97,8 +97,9 @@ def test_stance_scale_can_be_widened_but_not_below_used_values(coded):
 def test_positions_csv_reads_back_and_filters_by_coder(coded, tmp_path):
     service, doc, text, ids = coded
     start = text.index(TRUCE_QUOTE)
-    service.code_statement(doc.id, start, start + len(TRUCE_QUOTE), ids["hamas"], ids["truce"], -1,
-                           "mediators", 0.8)  # fmt: skip
+    service.code_statement(
+        doc.id, start, start + len(TRUCE_QUOTE), ids["hamas"], ids["truce"], -1, "mediators", 0.8
+    )
     service.use_coder("bob")
     service.code_statement(doc.id, start, start + 5, ids["netanyahu"], ids["truce"], 1)
     out = tmp_path / "positions.csv"
@@ -108,8 +109,11 @@ def test_positions_csv_reads_back_and_filters_by_coder(coded, tmp_path):
     assert list(rows[0]) == list(COLUMNS)
     first = next(r for r in rows if r["coder"] == "ann")
     assert (first["actor"], first["actor_kind"], first["issue"], first["stance"]) == (
-        "Hamas", "group", "Temporary truce", "-1",
-    )  # fmt: skip
+        "Hamas",
+        "group",
+        "Temporary truce",
+        "-1",
+    )
     assert (first["stance_label"], first["source"], first["certainty"]) == (
         "oppose",
         "mediators",
@@ -129,25 +133,45 @@ def test_positions_csv_reads_back_and_filters_by_coder(coded, tmp_path):
 def test_json_lines_import(coded, tmp_path, capsys):
     service, doc, *_ = coded
     lines = [
-        {"document": doc.title, "quote": "temporary ceasefire", "codes": ["Talks/Truce"],
-         "memo": "model suggestion", "statements": [
-             {"actor": "the terror group", "issue": "Temporary truce", "stance": "oppose"}]},
-        {"document": doc.id, "start": 0, "end": 5, "coder": "classifier",
-         "statements": [{"actor": "Egypt", "issue": "Mediation", "stance": 1, "source": "dpa"}]},
+        {
+            "document": doc.title,
+            "quote": "temporary ceasefire",
+            "codes": ["Talks/Truce"],
+            "memo": "model suggestion",
+            "statements": [
+                {"actor": "the terror group", "issue": "Temporary truce", "stance": "oppose"}
+            ],
+        },
+        {
+            "document": doc.id,
+            "start": 0,
+            "end": 5,
+            "coder": "classifier",
+            "statements": [{"actor": "Egypt", "issue": "Mediation", "stance": 1, "source": "dpa"}],
+        },
         {"document": "No such title", "quote": "x"},
         {"document": doc.id, "quote": "never in the text"},
-        {"document": doc.id, "start": 5, "end": 10 ** 6},
-        {"document": doc.id, "quote": "ceasefire", "codes": ["Ghost"],
-         "statements": [{"actor": "Hamas", "issue": "Truce", "stance": 9}]},
-    ]  # fmt: skip
+        {"document": doc.id, "start": 5, "end": 10**6},
+        {
+            "document": doc.id,
+            "quote": "ceasefire",
+            "codes": ["Ghost"],
+            "statements": [{"actor": "Hamas", "issue": "Truce", "stance": 9}],
+        },
+    ]
     path = tmp_path / "suggestions.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n", encoding="utf-8")
     report, changes = service.import_annotations(path)
     assert (report.annotations, report.statements) == (2, 2)
     assert [n for n, _ in report.skipped] == [3, 4, 5, 6, 7]
     assert "unknown document" in report.skipped[0][1] and "not found" in report.skipped[1][1]
-    assert sorted(report.created) == ["actor Egypt", "code Talks", "code Talks/Truce",
-                                      "coder classifier", "issue Mediation"]  # fmt: skip
+    assert sorted(report.created) == [
+        "actor Egypt",
+        "code Talks",
+        "code Talks/Truce",
+        "coder classifier",
+        "issue Mediation",
+    ]
     assert "Ghost" not in {c.name for c in service.codes()}  # a skipped line leaves nothing
     by_coder = {s.coder: s for s in service.statements()}
     assert by_coder["ann"].actor == "Hamas"  # resolved through the alias

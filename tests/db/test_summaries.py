@@ -63,9 +63,12 @@ def test_actor_issue_matrix_by_hand(scripted, tmp_path):
     scripted.export_summary(out)
     book = load_workbook(out, read_only=True)
     assert book.sheetnames == [
-        "Actor x issue", "Codes by document", "Codes by coder", "Codes by outlet",
+        "Actor x issue",
+        "Codes by document",
+        "Codes by coder",
+        "Codes by outlet",
         "Statements per month",
-    ]  # fmt: skip
+    ]
     rows = list(book["Actor x issue"].values)
     assert rows[0] == (
         "actor",

@@ -80,9 +80,10 @@ def test_two_statements_on_one_passage_then_edit_delete_and_undo(
     window.code_position()
     window.reader.find_and_select(PASSAGE)
     monkeypatch.setattr(
-        position_actions.PositionDialog, "exec",
+        position_actions.PositionDialog,
+        "exec",
         fill(actor="Hamas", issue="Permanent ceasefire", stance_key="3"),
-    )  # fmt: skip
+    )
     window.code_position()
     rows = db_rows(project_path, "SELECT annotation_id, stance FROM statement ORDER BY id")
     assert [r[1] for r in rows] == [-1, 1] and rows[0][0] == rows[1][0]
@@ -137,3 +138,66 @@ def test_positions_filters_and_jump(qtbot, window, corpus_files, monkeypatch):
     window.open_statement(target)
     assert window.reader.document.id == doc
     assert window.reader.body.textCursor().selectedText() == PASSAGE
+
+
+def test_vocabulary_dialog_edits_actors_issues_and_scale(qtbot, window, project_path):
+    dialog = window.open_vocabulary()
+    qtbot.addWidget(dialog)
+    actors = dialog.actors
+    actors.new()
+    actors.name.setText("Hamas")
+    actors.kind.setCurrentText("group")
+    actors.aliases.setPlainText("the Gaza rulers\nthe terror group\n")
+    actors.save()
+    assert db_rows(project_path, "SELECT name, kind, aliases FROM actor") == [
+        ("Hamas", "group", '["the Gaza rulers", "the terror group"]')
+    ]
+    actors.list.setCurrentIndex(actors.items.index(0, 0))
+    actors.notes.setPlainText("Palestinian movement")
+    actors.save()
+    assert db_rows(project_path, "SELECT notes FROM actor") == [("Palestinian movement",)]
+    dialog.issues.new()
+    dialog.issues.name.setText("Ceasefire")
+    dialog.issues.save()
+    dialog.issues.new()
+    dialog.issues.name.setText("Temporary truce")
+    dialog.issues.parent_issue.setCurrentIndex(dialog.issues.parent_issue.findText("Ceasefire"))
+    dialog.issues.save()
+    assert "Ceasefire/Temporary truce" in {i.path for i in window.service.issues()}
+    dialog.scale.setPlainText(
+        "-2, reject, 1\n-1, oppose, 2\n0, neutral, 3\n1, support, 4\n2, demand, 5"
+    )
+    assert dialog.save_scale()
+    assert [lv.label for lv in window.service.stance_scale()] == [
+        "reject",
+        "oppose",
+        "neutral",
+        "support",
+        "demand",
+    ]
+    dialog.scale.setPlainText("nonsense")
+    assert not dialog.save_scale() and "value, label, key" in window.last_error
+
+
+def test_exports_from_the_window(qtbot, window, tmp_path, corpus_files):
+    from openpyxl import load_workbook
+
+    import_and_wait(qtbot, window, corpus_files)
+    doc = open_titled(window, PASSAGE)
+    text = window.reader.document.text
+    start = text.index(PASSAGE)
+    window.service.code_position(doc, start, start + len(PASSAGE), "Hamas", "Truce", -1)
+    for name, write in (
+        ("s.xlsx", window.service.export_summary),
+        ("p.csv", window.service.export_positions_csv),
+        ("b.html", window.service.export_brief),
+    ):
+        task = window.export(tmp_path / name, "Exporting…", write)
+        with qtbot.waitSignal(task.finished, timeout=20000):
+            pass
+    assert list(load_workbook(tmp_path / "s.xlsx").worksheets[0].values)[1][:2] == (
+        "Hamas",
+        "Truce",
+    )
+    assert PASSAGE in (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "Hamas" in (tmp_path / "p.csv").read_text(encoding="utf-8")
