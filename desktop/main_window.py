@@ -180,6 +180,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self._action(navigate, "Previous article", lambda: self.articles.step(-1), "Ctrl+PgUp")
 
         view = bar.addMenu("&View")
+        self._action(view, "&Summary charts…", self.open_summary, "Ctrl+Shift+S")
+        view.addSeparator()
         self._action(view, "Zoom in", lambda: self.zoom(1), "Ctrl++").setShortcuts(
             [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")]
         )

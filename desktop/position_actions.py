@@ -7,6 +7,7 @@ from db.logic.aliases import AliasMatcher
 from db.records import StatementRecord
 from desktop.dialogs.position import PositionDialog, PositionInput
 from desktop.dialogs.vocabulary import VocabularyDialog
+from desktop.widgets.summary_view import SummaryView
 
 
 class PositionActions:
@@ -47,6 +48,12 @@ class PositionActions:
             value.certainty,
         )
         return None if result is None else result[0]
+
+    def open_summary(self) -> SummaryView:
+        statements = self.controller.read(self.service.statements, default=[])
+        view = SummaryView(statements, self.codes.codes, self)
+        view.open()
+        return view
 
     def open_vocabulary(self) -> VocabularyDialog:
         dialog = VocabularyDialog(self.controller, self)

@@ -201,3 +201,22 @@ def test_exports_from_the_window(qtbot, window, tmp_path, corpus_files):
     )
     assert PASSAGE in (tmp_path / "b.html").read_text(encoding="utf-8")
     assert "Hamas" in (tmp_path / "p.csv").read_text(encoding="utf-8")
+
+
+def test_summary_charts_draw_and_save(qtbot, window, tmp_path, corpus_files):
+    import_and_wait(qtbot, window, corpus_files)
+    doc = open_titled(window, PASSAGE)
+    start = window.reader.document.text.index(PASSAGE)
+    window.service.code_position(doc, start, start + len(PASSAGE), "Hamas", "Truce", -1)
+    window.service.code_position(doc, start, start + 5, "Israel", "Truce", "support")
+    view = window.open_summary()
+    qtbot.addWidget(view)
+    heatmap = view.figures["Actor × issue"].axes[0]
+    assert [t.get_text() for t in heatmap.get_yticklabels()] == ["Hamas", "Israel"]
+    assert sorted(t.get_text() for t in heatmap.texts) == ["+1", "-1"]
+    for index, suffix in enumerate((".png", ".svg", ".pdf")):
+        view.tabs.setCurrentIndex(index)
+        target = tmp_path / f"chart{suffix}"
+        view.save(target)
+        assert target.stat().st_size > 1000
+    assert (tmp_path / "chart.pdf").read_bytes().startswith(b"%PDF")
