@@ -2,56 +2,42 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from db.queries.search import Hit
+from desktop.models.base import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class HitTableModel(QAbstractTableModel):
+class HitTableModel(RecordTableModel[Hit]):
     HEADERS = ("Article", "Context")
+    hit_at = RecordTableModel.record_at
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._hits: list[Hit] = []
         self._checked: list[bool] = []
 
     def set_hits(self, hits: list[Hit]) -> None:
-        self.beginResetModel()
-        self._hits, self._checked = hits, [True] * len(hits)
-        self.endResetModel()
-
-    def hit_at(self, row: int) -> Hit:
-        return self._hits[row]
+        self._checked = [True] * len(hits)
+        self.set_records(hits)
 
     def checked_hits(self) -> list[Hit]:
-        return [h for h, c in zip(self._hits, self._checked, strict=True) if c]
+        return [h for h, c in zip(self._rows, self._checked, strict=True) if c]
 
     def set_all_checked(self, checked: bool) -> None:
-        self._checked = [checked] * len(self._hits)
-        if self._hits:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._hits) - 1, 0))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        self._checked = [checked] * len(self._rows)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        hit = self._hits[index.row()]
+        hit = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.title if index.column() == 0 else hit.snippet
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from db.records import StatementRecord
+from desktop.models.base import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 STANCE_COLORS = {-1: "#f4c7c3", 0: "#e8e6e1", 1: "#c8e6c9"}
 
 
-class StatementTableModel(QAbstractTableModel):
+class StatementTableModel(RecordTableModel[StatementRecord]):
     HEADERS = ("Article", "Published", "Actor", "Stance", "Issue", "Source", "Coder", "Quote")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[StatementRecord] = []
-
-    def set_statements(self, rows: list[StatementRecord]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def statement_at(self, row: int) -> StatementRecord:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    statement_at = RecordTableModel.record_at
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

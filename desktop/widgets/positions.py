@@ -120,7 +120,7 @@ class PositionsPanel(QWidget):
         )
 
     def show_statements(self, rows: list[StatementRecord]) -> None:
-        self.model.set_statements(rows)
+        self.model.set_records(rows)
         self.count.setText(f"{len(rows)} statement(s)")
 
     def _activated(self, index: QModelIndex) -> None:

@@ -284,6 +284,19 @@ def test_window_title_and_export_from_the_window(qtbot, window, corpus_files, tm
 def test_models_pass_the_model_tester(qtbot, window, corpus_files, qtmodeltester):
     window.create_code("Truce")
     import_and_wait(qtbot, window, corpus_files)
-    qtmodeltester.check(window.documents)
-    qtmodeltester.check(window.documents_proxy)
-    qtmodeltester.check(window.codes)
+    parent = window.codes.codes[0].id
+    window.create_code("Child", parent_id=parent)  # the tree needs a level to check
+    window.search_panel.search("ceasefire")
+    doc = open_titled(window, PASSAGE)
+    start = window.reader.document.text.index(PASSAGE)
+    window.service.code_position(doc, start, start + 10, "Hamas", "Truce", -1)
+    window.refresh_positions()
+    for model in (
+        window.documents,
+        window.documents_proxy,
+        window.codes,
+        window.search_panel.model,
+        window.positions.model,
+    ):
+        qtmodeltester.check(model)
+    assert window.codes.rowCount(window.codes.index_of(parent)) == 1
