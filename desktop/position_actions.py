@@ -32,6 +32,8 @@ class PositionActions:
             actor=name,
             parent=self,
         )
+        body = self.reader.body
+        dialog.move(body.viewport().mapToGlobal(body.cursorRect().bottomLeft()))  # at the passage
         if not dialog.exec():
             return None
         return self._save_position(dialog.value(), document.id, span)
