@@ -36,12 +36,19 @@ class DocumentTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_rows(self, rows: list[DocumentRow]) -> None:
-        """Replace these rows in place (selection and scroll stay); unknown ids are ignored."""
+        """Replace these rows in place (selection and scroll stay); unknown ids are ignored.
+
+        Only the cells that changed are announced: a sorted proxy re-sorts on any change in
+        its sort column, and a whole-row signal made it re-read every row of a large project.
+        """
         for new in rows:
             i = self._row_of.get(new.id)
-            if i is not None and self._rows[i] != new:
-                self._rows[i] = new
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+            if i is None or self._rows[i] == new:
+                continue
+            old, self._rows[i] = self._rows[i], new
+            changed = [c for c in range(len(self.HEADERS)) if _display(old, c) != _display(new, c)]
+            if changed:
+                self.dataChanged.emit(self.index(i, changed[0]), self.index(i, changed[-1]))
 
     @property
     def total_annotations(self) -> int:
@@ -76,23 +83,9 @@ class DocumentTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.title,
-                row.outlet or "",
-                row.published.isoformat() if row.published else "",
-                row.n_annotations,
-                STATUS_MARKS.get(row.status, ""),
-                "✎" if row.has_memo else "",
-            )[column]
+            return _display(row, column)
         if role == SORT_ROLE:
-            return (
-                row.title.casefold(),
-                (row.outlet or "").casefold(),
-                row.published.isoformat() if row.published else "",
-                row.n_annotations,
-                row.status,
-                row.has_memo,
-            )[column]
+            return _sort_key(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return row.title
@@ -103,6 +96,30 @@ class DocumentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+
+def _display(row: DocumentRow, column: int):
+    if column == 0:
+        return row.title
+    if column == 1:
+        return row.outlet or ""
+    if column == 2:
+        return row.published.isoformat() if row.published else ""
+    if column == 3:
+        return row.n_annotations
+    if column == 4:
+        return STATUS_MARKS.get(row.status, "")
+    return "✎" if row.has_memo else ""
+
+
+def _sort_key(row: DocumentRow, column: int):
+    if column in (0, 1):
+        return _display(row, column).casefold()
+    if column == 4:
+        return row.status
+    if column == 5:
+        return row.has_memo
+    return _display(row, column)
 
 
 @dataclass

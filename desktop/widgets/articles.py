@@ -84,8 +84,11 @@ class ArticlesPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 120)
-        for column in (2, 3, 4, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths from the font: ResizeToContents re-reads every row on each change.
+        metrics = view.fontMetrics()
+        for column, sample in ((2, "0000-00-00"), (3, "00000"), (4, "◐"), (5, "✎")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 18)
         view.selectionModel().currentRowChanged.connect(self._current_changed)
         view.doubleClicked.connect(lambda _index: self.edit_requested.emit())
 

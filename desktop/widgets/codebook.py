@@ -48,8 +48,10 @@ class CodebookPanel(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        metrics = self.view.fontMetrics()
+        for column in (1, 2, 3):  # fixed: ResizeToContents re-reads every row on each change
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance("00000") + 12)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._show_rule())
         model.modelReset.connect(self._after_reset)
         model.move_requested.connect(self._move)
