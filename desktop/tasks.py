@@ -93,5 +93,6 @@ class Task(QObject):
     def _finish(self, *_args) -> None:
         self.dialog.reset()
         self.dialog.close()
+        self.dialog.deleteLater()
         self.finished.emit()
         self.deleteLater()
