@@ -24,12 +24,10 @@ import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
 from pathlib import Path
 
@@ -38,6 +36,7 @@ import sqlalchemy
 from PySide6.QtCore import QEvent, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, insert, select
+from synthetic import TextMaker, log, timed, work_folder, write_articles
 
 from db.exports.annotations_csv import COLUMNS
 from db.logic.offsets import quote
@@ -50,7 +49,6 @@ from desktop.widgets.highlights import UNCODED_COLOR, blend
 from desktop.widgets.reader import ReaderView
 
 SEED = 20240611
-ARTICLE_CHARS = 4_000
 RENDER_CHARS = 24_000
 RENDER_HIGHLIGHTS = 2_000
 SPAN_MIN, SPAN_MAX = 20, 400
@@ -87,158 +85,10 @@ ORDER BY d.id, a.start, a.id, ac.code_id
 SOFT_DELETE_FILTER = "WHERE a.deleted_at IS NULL AND d.deleted_at IS NULL"
 
 
-# Synthetic text -------------------------------------------------------------------------------
-ONSETS = (
-    "b",
-    "br",
-    "c",
-    "ch",
-    "d",
-    "dr",
-    "f",
-    "g",
-    "gl",
-    "h",
-    "j",
-    "k",
-    "l",
-    "m",
-    "n",
-    "p",
-    "pl",
-    "qu",
-    "r",
-    "s",
-    "sh",
-    "st",
-    "t",
-    "th",
-    "tr",
-    "v",
-    "w",
-    "z",
-)
-VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "é", "ö", "å"]
-VOWEL_WEIGHTS = [10, 10, 8, 8, 6, 2, 2, 2, 2, 1, 1, 1]
-CODAS = ["", "", "", "n", "r", "s", "l", "m", "nd", "st", "x", "th"]
-OUTLET_KINDS = (
-    "Herald",
-    "Courier",
-    "Tribune",
-    "Gazette",
-    "Post",
-    "Ledger",
-    "Observer",
-    "Chronicle",
-    "Dispatch",
-)
-SYMBOLS = ["€", "%", "🌍", "📈"]  # two of them are outside the BMP (UTF-16 surrogate pairs)
-
-
-class TextMaker:
-    """Made-up words, sentences and whole articles from one seeded random generator."""
-
-    def __init__(self, rng: random.Random, vocabulary: int = 4_000) -> None:
-        self.rng = rng
-        self.words = sorted({self.word() for _ in range(vocabulary)})
-        self.outlets = [self.outlet() for _ in range(40)]
-
-    def word(self) -> str:
-        """One pronounceable nonsense word of one to three syllables."""
-        rng = self.rng
-        return "".join(
-            rng.choice(ONSETS) + rng.choices(VOWELS, VOWEL_WEIGHTS)[0] + rng.choice(CODAS)
-            for _ in range(rng.choices((1, 2, 3), (3, 5, 2))[0])
-        )
-
-    def outlet(self) -> str:
-        """A made-up outlet name such as ``The Brastou Courier``."""
-        name = f"{self.rng.choice(self.words).title()} {self.rng.choice(OUTLET_KINDS)}"
-        return f"The {name}" if self.rng.random() < 0.5 else name
-
-    def sentence(self) -> str:
-        """Six to 24 words with the odd comma, dash, proper noun, number or symbol."""
-        rng = self.rng
-        words = rng.choices(self.words, k=rng.randint(6, 24))
-        for i in range(1, len(words)):
-            roll = rng.random()
-            if roll < 0.08:
-                words[i] = words[i].title()
-            elif roll < 0.10:
-                words[i] = f"{rng.randint(2, 999)} {rng.choice(SYMBOLS)}"
-            elif roll < 0.16 and i < len(words) - 1:
-                words[i] += ","
-            elif roll < 0.18 and i < len(words) - 1:
-                words[i] += " —"
-        words[0] = words[0].title()
-        text = " ".join(words) + rng.choices(".?!", (20, 1, 1))[0]
-        return f"“{text}”" if rng.random() < 0.08 else text
-
-    def paragraph(self, chars: int) -> str:
-        """Sentences until the paragraph reaches ``chars`` characters."""
-        sentences: list[str] = []
-        length = 0
-        while length < chars:
-            sentences.append(self.sentence())
-            length += len(sentences[-1]) + 1
-        return " ".join(sentences)
-
-    def headline(self) -> str:
-        """A short title-case line without final punctuation (what the importer takes as title)."""
-        words = self.rng.choices(self.words, k=self.rng.randint(4, 9))
-        text = " ".join(w.title() if self.rng.random() < 0.6 else w for w in words)
-        return text[0].upper() + text[1:]
-
-    def published(self) -> date:
-        return date(2019, 1, 1) + timedelta(days=self.rng.randrange(6 * 365))
-
-    def article(self, chars: int) -> str:
-        """Headline, optional ``date YYYY-MM-DD`` line, paragraphs, and a trailing outlet line."""
-        rng = self.rng
-        head = [f"date {self.published().isoformat()}"] if rng.random() < 0.4 else []
-        head.append(self.headline())
-        outlet = rng.choice(self.outlets)
-        if rng.random() < 0.15:
-            outlet = f"© {rng.randint(2019, 2024)} {outlet}"
-        paragraphs: list[str] = []
-        length = sum(len(line) + 1 for line in head) + len(outlet) + 2
-        while length < chars:
-            paragraphs.append(self.paragraph(min(rng.randint(250, 900), chars - length)))
-            length += len(paragraphs[-1]) + 2
-        return "\n".join(head) + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + outlet + "\n"
-
-
-# Helpers --------------------------------------------------------------------------------------
-def log(message: str) -> None:
-    """Progress on stderr, so stdout holds only the figures."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def timed(action: Callable[[], object]) -> float:
-    """Seconds that ``action()`` takes."""
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def quiet_qt_noise(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
     """Qt's message handler: drop the offscreen plugin's harmless notices, pass the rest on."""
     if message not in QT_NOISE:
         print(f"Qt {kind.name}: {message}", file=sys.stderr)
-
-
-@contextmanager
-def work_folder(keep: Path | None) -> Iterator[Path]:
-    """A fresh temporary folder, or ``keep`` (created; must be empty) left in place afterwards."""
-    if keep is None:
-        with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as folder:
-            yield Path(folder)
-        return
-    keep.mkdir(parents=True, exist_ok=True)
-    if any(keep.iterdir()):
-        raise SystemExit(f"--keep {keep}: the folder is not empty")
-    yield keep
-    log(f"kept the project and files in {keep}")
 
 
 def random_spans(rng: random.Random, length: int, count: int) -> list[tuple[int, int]]:
@@ -264,15 +114,6 @@ class ImportFigures:
     megabytes: float
     seconds: float
     baseline_seconds: float
-
-
-def write_articles(folder: Path, count: int, maker: TextMaker) -> list[Path]:
-    """``count`` synthetic article files, UTF-8, named in import order."""
-    folder.mkdir(parents=True)
-    paths = [folder / f"article-{i:05d}.txt" for i in range(count)]
-    for path in paths:
-        path.write_text(maker.article(ARTICLE_CHARS), encoding="utf-8")
-    return paths
 
 
 def read_and_decode(paths: Sequence[Path]) -> None:

@@ -25,15 +25,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench_foundation import TextMaker, log, timed, work_folder, write_articles
 from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
+from synthetic import ARTICLE_CHARS, TextMaker, log, timed, work_folder, write_articles
 
 from db.logic.search_query import to_fts5
 from db.ops.annotating import annotate_many
 from db.service import ProjectService
 
-ARTICLE_CHARS = 4_000
 SEED = 11
 
 
