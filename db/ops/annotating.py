@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import InvalidInput, NotFound
+from db.logic.chunks import chunks
 from db.logic.metadata import shorten
 from db.logic.offsets import quote
 from db.models import Annotation, AnnotationCode, Code, Document, utcnow
@@ -58,80 +59,117 @@ def tag_spans(
     spans: Sequence[tuple[int, int]],
     code_ids: list[int],
 ) -> tuple[list[int], list[str]]:
-    """Within ``recorder``'s edit: tag spans (reusing this coder's same-span annotations).
+    """Within ``recorder``'s edit: tag spans of one document (see ``tag_spans_many``).
 
     Returns the annotation ids and quotes, in the order of ``spans``.
     """
-    text = session.scalar(
-        select(Document.text).where(Document.id == document_id, Document.deleted_at.is_(None))
-    )
-    if text is None:
-        raise NotFound(f"Document {document_id} no longer exists.")
-    quotes = []
-    for start, end in spans:
-        try:
-            quotes.append(quote(text, start, end))
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from exc
-    existing = {
-        (a.start, a.end): a.id
-        for a in session.execute(
-            select(Annotation.id, Annotation.start, Annotation.end).where(
-                Annotation.document_id == document_id,
+    found = tag_spans_many(session, recorder, coder_id, {document_id: list(spans)}, code_ids)
+    return found[document_id]
+
+
+def tag_spans_many(
+    session: Session,
+    recorder: Recorder,
+    coder_id: int,
+    spans_by_document: dict[int, list[tuple[int, int]]],
+    code_ids: list[int],
+) -> dict[int, tuple[list[int], list[str]]]:
+    """Tag spans in many documents with a fixed number of bulk statements (auto-code's path).
+
+    This coder's live annotation of the same span is reused; others are created. Returns, per
+    document, the annotation ids and quotes in the order of its spans.
+    """
+    documents = list(spans_by_document)
+    texts: dict[int, str] = {}
+    existing: dict[tuple[int, int, int], int] = {}
+    for chunk in chunks(documents):
+        texts.update(
+            session.execute(
+                select(Document.id, Document.text).where(
+                    Document.id.in_(chunk), Document.deleted_at.is_(None)
+                )
+            ).all()
+        )
+        for annotation_id, document_id, start, end in session.execute(
+            select(Annotation.id, Annotation.document_id, Annotation.start, Annotation.end).where(
+                Annotation.document_id.in_(chunk),
                 Annotation.coder_id == coder_id,
                 Annotation.deleted_at.is_(None),
             )
-        )
-    }
+        ):
+            existing[document_id, start, end] = annotation_id
+    if missing := [d for d in documents if d not in texts]:
+        raise NotFound(f"Document {missing[0]} no longer exists.")
+    quotes: dict[int, list] = {}
+    for document_id, spans in spans_by_document.items():
+        try:
+            quotes[document_id] = [quote(texts[document_id], s, e) for s, e in spans]
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
     recorder.touch(
-        "annotation", [existing[q.start, q.end] for q in quotes if (q.start, q.end) in existing]
+        "annotation",
+        [
+            existing[d, q.start, q.end]
+            for d, qs in quotes.items()
+            for q in qs
+            if (d, q.start, q.end) in existing
+        ],
     )
-    new = {
-        (q.start, q.end): Annotation(
-            document_id=document_id,
-            coder_id=coder_id,
-            start=q.start,
-            end=q.end,
-            quote=q.exact,
-            prefix=q.prefix,
-            suffix=q.suffix,
-        )
-        for q in quotes
-        if (q.start, q.end) not in existing
-    }
+    new = {}
+    for document_id, qs in quotes.items():
+        for q in qs:
+            key = (document_id, q.start, q.end)
+            if key not in existing and key not in new:
+                new[key] = Annotation(
+                    document_id=document_id,
+                    coder_id=coder_id,
+                    start=q.start,
+                    end=q.end,
+                    quote=q.exact,
+                    prefix=q.prefix,
+                    suffix=q.suffix,
+                )
     session.add_all(new.values())
     session.flush()
     recorder.created("annotation", [a.id for a in new.values()])
-    ids_by_span = existing | {span: annotation.id for span, annotation in new.items()}
-    annotation_ids = [ids_by_span[q.start, q.end] for q in quotes]
-    add_tags(session, annotation_ids, code_ids)
-    return annotation_ids, [q.exact for q in quotes]
+    ids = existing | {key: annotation.id for key, annotation in new.items()}
+    result = {
+        d: ([ids[d, q.start, q.end] for q in qs], [q.exact for q in qs]) for d, qs in quotes.items()
+    }
+    add_tags(
+        session, [i for annotation_ids, _ in result.values() for i in annotation_ids], code_ids
+    )
+    return result
 
 
 def add_tags(session: Session, annotation_ids: list[int], code_ids: list[int]) -> None:
+    """Attach codes the annotations lack, in bulk; their modification time moves on."""
     if not code_ids:
         return
-    present = {
-        (a, c)
-        for a, c in session.execute(
-            select(AnnotationCode.annotation_id, AnnotationCode.code_id).where(
-                AnnotationCode.annotation_id.in_(annotation_ids)
+    annotation_ids = list(dict.fromkeys(annotation_ids))
+    present: set[tuple[int, int]] = set()
+    for chunk in chunks(annotation_ids):
+        present.update(
+            (a, c)
+            for a, c in session.execute(
+                select(AnnotationCode.annotation_id, AnnotationCode.code_id).where(
+                    AnnotationCode.annotation_id.in_(chunk)
+                )
             )
         )
-    }
     rows = [
         {"annotation_id": a, "code_id": c}
-        for a in dict.fromkeys(annotation_ids)
+        for a in annotation_ids
         for c in code_ids
         if (a, c) not in present
     ]
     if rows:
         session.execute(insert(AnnotationCode), rows)
-        now = utcnow()
-        for annotation in session.scalars(
-            select(Annotation).where(Annotation.id.in_({r["annotation_id"] for r in rows}))
-        ):
-            annotation.modified_at = now
+        touched = list({r["annotation_id"] for r in rows})
+        for chunk in chunks(touched):
+            session.execute(
+                update(Annotation).where(Annotation.id.in_(chunk)).values(modified_at=utcnow())
+            )
 
 
 def set_codes(

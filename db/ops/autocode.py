@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterable
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
-from db.ops.annotating import code_names, tag_spans
+from db.ops.annotating import code_names, tag_spans_many
 from db.ops.history import Recorder
+
+BATCH_DOCUMENTS = 500
+"""Documents per bulk step: big enough for bulk SQL, small enough for progress and cancel."""
 
 
 def autocode(
@@ -26,10 +29,11 @@ def autocode(
         by_document[document_id].append((start, end))
     total = sum(len(spans) for spans in by_document.values())
     recorder = Recorder(session, coder_id, "autocode", f"Auto-code {total} passage(s) with {name}")
-    done = 0
-    for document_id, spans in by_document.items():
-        tag_spans(session, recorder, document_id, coder_id, spans, [code_id])
-        done += len(spans)
+    done, documents = 0, list(by_document)
+    for offset in range(0, len(documents), BATCH_DOCUMENTS):
+        batch = {d: by_document[d] for d in documents[offset : offset + BATCH_DOCUMENTS]}
+        tag_spans_many(session, recorder, coder_id, batch, [code_id])
+        done += sum(len(spans) for spans in batch.values())
         if progress:
             progress(done, total)
     return total, recorder.finish()

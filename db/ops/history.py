@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import NotFound
+from db.logic.chunks import chunks
 from db.models import (
     Actor,
     Annotation,
@@ -105,16 +106,20 @@ def capture(session: Session, kind: str, ids: Iterable[int]) -> dict[str, State]
     model, fields = TRACKED[kind]
     columns = [getattr(model, f) for f in fields]
     states: dict[str, State] = {_key(kind, i): None for i in ids}
-    for row in session.execute(select(model.id, *columns).where(model.id.in_(ids))):
-        states[_key(kind, row[0])] = {f: _to_json(v) for f, v in zip(fields, row[1:], strict=True)}
+    codes: dict[int, list[int]] = defaultdict(list)
+    for chunk in chunks(ids):
+        for row in session.execute(select(model.id, *columns).where(model.id.in_(chunk))):
+            states[_key(kind, row[0])] = {
+                f: _to_json(v) for f, v in zip(fields, row[1:], strict=True)
+            }
+        if kind == "annotation":
+            for annotation_id, code_id in session.execute(
+                select(AnnotationCode.annotation_id, AnnotationCode.code_id)
+                .where(AnnotationCode.annotation_id.in_(chunk))
+                .order_by(AnnotationCode.created_at, AnnotationCode.code_id)
+            ):
+                codes[annotation_id].append(code_id)
     if kind == "annotation":
-        codes: dict[int, list[int]] = defaultdict(list)
-        for annotation_id, code_id in session.execute(
-            select(AnnotationCode.annotation_id, AnnotationCode.code_id)
-            .where(AnnotationCode.annotation_id.in_(ids))
-            .order_by(AnnotationCode.created_at, AnnotationCode.code_id)
-        ):
-            codes[annotation_id].append(code_id)
         for i in ids:
             if (state := states[_key(kind, i)]) is not None:
                 state["codes"] = codes.get(i, [])
@@ -133,7 +138,11 @@ def restore(session: Session, states: dict[str, State]) -> None:
         if not rows:
             continue
         model, fields = TRACKED[kind]
-        objects = {o.id: o for o in session.scalars(select(model).where(model.id.in_(rows)))}
+        objects = {
+            o.id: o
+            for chunk in chunks(list(rows))
+            for o in session.scalars(select(model).where(model.id.in_(chunk)))
+        }
         if missing := set(rows) - set(objects):
             raise NotFound(f"Cannot undo: {kind} {min(missing)} is gone from the database.")
         if kind == "code":
@@ -153,7 +162,8 @@ def restore(session: Session, states: dict[str, State]) -> None:
 def _restore_tags(session: Session, codes: dict[int, list[int]]) -> None:
     if not codes:
         return
-    session.execute(delete(AnnotationCode).where(AnnotationCode.annotation_id.in_(codes)))
+    for chunk in chunks(list(codes)):
+        session.execute(delete(AnnotationCode).where(AnnotationCode.annotation_id.in_(chunk)))
     rows = [{"annotation_id": a, "code_id": c} for a, cs in codes.items() for c in cs]
     if rows:
         session.execute(insert(AnnotationCode), rows)

@@ -39,23 +39,31 @@ def search(session: Session, query: str, limit: int | None = 2000) -> list[Hit]:
         raise InvalidInput(str(exc)) from exc
     if session.get_bind().dialect.name != "sqlite":
         return _search_regex(session, query, limit)
+    hits: list[Hit] = []
     try:
+        # Rows stream from SQLite: highlight() runs only for the articles a limit still needs.
         rows = session.execute(
             text(
-                "SELECT d.id, d.title, d.text, highlight(document_fts, 1, :open, :close) "
+                "SELECT d.id, d.title, highlight(document_fts, 1, :open, :close), "
+                "instr(d.text, :open) + instr(d.text, :close) "
                 "FROM document_fts JOIN document d ON d.id = document_fts.rowid "
                 "WHERE document_fts MATCH :q AND d.deleted_at IS NULL ORDER BY d.id"
             ),
             {"q": fts_query, "open": OPEN, "close": CLOSE},
-        ).all()
+        )
+        for document_id, title, marked, has_marks in rows:
+            body = marked.replace(OPEN, "").replace(CLOSE, "")
+            spans = marked_spans(marked)
+            if has_marks:  # the text itself holds our marker characters: find spans by regex
+                body = session.scalar(select(Document.text).where(Document.id == document_id))
+                spans = _regex_spans(search_query.term_regexes(query), body)
+            for start, end in spans:
+                hits.append(_hit(document_id, title, body, start, end))
+                if limit is not None and len(hits) >= limit:
+                    rows.close()
+                    return hits
     except OperationalError as exc:
         raise InvalidInput(f"Cannot search for that: {exc.orig}") from exc
-    hits: list[Hit] = []
-    for document_id, title, body, marked in rows:
-        for start, end in marked_spans(marked):
-            hits.append(_hit(document_id, title, body, start, end))
-            if limit is not None and len(hits) >= limit:
-                return hits
     return hits
 
 
@@ -80,6 +88,10 @@ def _hit(document_id: int, title: str, body: str, start: int, end: int) -> Hit:
     return Hit(document_id, title, start, end, snippet)
 
 
+def _regex_spans(patterns, body: str) -> list[tuple[int, int]]:
+    return sorted({m.span() for p in patterns for m in p.finditer(body)})
+
+
 def _search_regex(session: Session, query: str, limit: int | None) -> list[Hit]:
     patterns = search_query.term_regexes(query)
     hits: list[Hit] = []
@@ -89,8 +101,7 @@ def _search_regex(session: Session, query: str, limit: int | None) -> list[Hit]:
         .order_by(Document.id)
     )
     for document_id, title, body in rows:
-        spans = sorted({m.span() for p in patterns for m in p.finditer(body)})
-        for start, end in spans:
+        for start, end in _regex_spans(patterns, body):
             hits.append(_hit(document_id, title, body, start, end))
             if limit is not None and len(hits) >= limit:
                 return hits

@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from db.records import CodeRecord
 from desktop.models.hits import HitTableModel
 
+HIT_LIMIT = 2000
+"""Hits shown (and auto-coded) at most per search; the count says when there are more."""
+
 
 class SearchPanel(QWidget):
     hit_activated = Signal(int, int, int)  # document id, start, end
@@ -83,7 +86,8 @@ class SearchPanel(QWidget):
     def _show_count(self) -> None:
         n = self.model.rowCount()
         documents = len({self.model.hit_at(i).document_id for i in range(n)})
-        self.count.setText(f"{n} hits in {documents} articles" if n else "No hits")
+        more = "+ (the first shown; refine the search)" if n >= HIT_LIMIT else ""
+        self.count.setText(f"{n}{more} hits in {documents} articles" if n else "No hits")
         self.apply.setEnabled(n > 0)
 
     def _activated(self, index: QModelIndex) -> None:

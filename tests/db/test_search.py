@@ -87,3 +87,19 @@ def test_query_translation():
 
 def test_marked_spans():
     assert marked_spans("a \ue000bc\ue001 d \ue000e\ue001") == [(2, 4), (7, 8)]
+
+
+def test_text_holding_the_marker_characters_still_gives_exact_spans(service, tmp_path):
+    path = tmp_path / "private.txt"
+    path.write_text(
+        "Title\n\n\ue000odd\ue001 text: the ceasefire holds, ceasefire.\n", encoding="utf-8"
+    )
+    service.import_files([path])
+    text = service.document(service.documents()[0].id).text
+    hits = service.search("ceasefire")
+    assert [text[h.start : h.end] for h in hits] == ["ceasefire", "ceasefire"]
+
+
+def test_limit_stops_early(corpus):
+    service, texts = corpus
+    assert len(service.search("ceasefire", limit=3)) == 3
