@@ -57,6 +57,34 @@ class FileActions:
             box.setInformativeText("Some files were not imported; see the details.")
             box.open()
 
+    def import_annotations_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import annotations", "", "JSON Lines (*.jsonl *.ndjson);;All files (*)"
+        )
+        if path:
+            self.import_annotations(Path(path))
+
+    def import_annotations(self, path: Path) -> Task:
+        """JSON Lines of annotations and statements, as this coder unless a line names one."""
+        service = self.service
+        task = Task(self, "Importing annotations…", lambda _p: service.import_annotations(path))
+        task.succeeded.connect(self._annotations_imported)
+        task.failed.connect(self.show_error)
+        return self._start(task)
+
+    def _annotations_imported(self, result) -> None:
+        report, changes = result
+        self.last_annotation_import = report
+        self.controller.finished_elsewhere(changes)
+        self.refresh(Changes(documents=True, codebook=True, positions=True))
+        self.statusBar().showMessage(report.summary(), 10000)
+        if report.skipped:
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Import finished", report.summary(), parent=self
+            )
+            box.setDetailedText(report.details())
+            box.open()
+
     def export_csv_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export annotations", "annotations.csv", "CSV (*.csv)"

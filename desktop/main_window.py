@@ -136,6 +136,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_files_dialog, "Ctrl+I")
         self._action(file, "Import a &folder…", self.import_folder_dialog, "Ctrl+Shift+I")
+        self._action(file, "Import a&nnotations (JSON Lines)…", self.import_annotations_dialog)
         file.addSeparator()
         self._action(file, "&Export annotations to CSV…", self.export_csv_dialog, "Ctrl+Shift+E")
         self._action(file, "Export &positions to CSV…", self.export_positions_dialog)

@@ -101,5 +101,5 @@ def test_text_holding_the_marker_characters_still_gives_exact_spans(service, tmp
 
 
 def test_limit_stops_early(corpus):
-    service, texts = corpus
+    service, _ = corpus
     assert len(service.search("ceasefire", limit=3)) == 3

@@ -220,3 +220,36 @@ def test_summary_charts_draw_and_save(qtbot, window, tmp_path, corpus_files):
         view.save(target)
         assert target.stat().st_size > 1000
     assert (tmp_path / "chart.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_import_annotations_from_the_window_is_one_undo_step(
+    qtbot, window, project_path, corpus_files, tmp_path
+):
+    import json
+
+    import_and_wait(qtbot, window, corpus_files)
+    doc = open_titled(window, PASSAGE)
+    path = tmp_path / "machine.jsonl"
+    lines = [
+        {
+            "document": doc,
+            "quote": PASSAGE,
+            "codes": ["Model/Rejection"],
+            "statements": [{"actor": "Hamas", "issue": "Truce", "stance": "oppose"}],
+        },
+        {"document": doc, "quote": "no such passage anywhere"},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    task = window.import_annotations(path)
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    report = window.last_annotation_import
+    assert (report.annotations, report.statements, [n for n, _ in report.skipped]) == (1, 1, [2])
+    assert [a.quote for a in window.reader.annotations] == [PASSAGE]
+    assert window.positions.model.rowCount() == 1
+    assert "Model/Rejection" in {c.path for c in window.codes.codes}
+    window.undo_action.trigger()
+    assert db_rows(project_path, "SELECT count(*) FROM statement WHERE deleted_at IS NULL") == [
+        (0,)
+    ]
+    assert window.reader.annotations == []
