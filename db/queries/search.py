@@ -8,6 +8,7 @@ same terms.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -19,6 +20,7 @@ from db.logic import search_query
 from db.models import Document
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around each hit in highlight() output
+_MARKS = re.compile(f"[{OPEN}{CLOSE}]")
 SNIPPET_CONTEXT = 60
 
 
@@ -68,15 +70,18 @@ def search(session: Session, query: str, limit: int | None = 2000) -> list[Hit]:
 
 
 def marked_spans(marked: str) -> list[tuple[int, int]]:
-    """Code-point spans of the text between OPEN/CLOSE marks, in unmarked coordinates."""
-    spans, removed, start = [], 0, None
-    for i, ch in enumerate(marked):
-        if ch == OPEN:
-            start = i - removed
-            removed += 1
-        elif ch == CLOSE and start is not None:
-            spans.append((start, i - removed))
-            removed += 1
+    """Code-point spans of the text between OPEN/CLOSE marks, in unmarked coordinates.
+
+    The marks are found with a regex (C speed): a Python loop over every character of every
+    matching article was most of a search's time.
+    """
+    spans, start = [], None
+    for removed, match in enumerate(_MARKS.finditer(marked)):
+        position = match.start() - removed  # in the text without the marks before it
+        if match.group() == OPEN:
+            start = position
+        elif start is not None:
+            spans.append((start, position))
             start = None
     return spans
 
