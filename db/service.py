@@ -49,6 +49,7 @@ from db.records import (
 from db.summaries import brief
 from db.summaries import networks as network_export
 from db.summaries import tables as summary_tables
+from db.watch import ChangeWatcher
 
 Progress = Callable[[int, int], None]
 
@@ -70,6 +71,10 @@ class ProjectService:
 
     def close(self) -> None:
         self.project.close()
+
+    def watcher(self) -> ChangeWatcher:
+        """Polls for changes made by other programs and coders (see db.watch)."""
+        return ChangeWatcher(self.project, self.coder_id)
 
     def use_coder(self, name: str) -> int:
         """Act as this coder from now on (created on first use); returns the coder's id."""

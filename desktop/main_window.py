@@ -254,6 +254,9 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.codebook.controller = controller
         controller.changed.connect(self.refresh)
         controller.failed.connect(self.show_error)
+        controller.changed_elsewhere.connect(
+            lambda: self.statusBar().showMessage("Updated with changes made elsewhere.", 4000)
+        )
         self.history.setStack(controller.undo_stack)
         self._set_title()
         self.reader.show_placeholder()

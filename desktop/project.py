@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from db.changes import Changes
@@ -45,6 +45,9 @@ class ProjectController(QObject):
 
     changed = Signal(object)  # Changes
     failed = Signal(str)  # a message for the user; nothing was written
+    changed_elsewhere = Signal()  # another program or coder changed the project
+
+    POLL_MS = 1000
 
     def __init__(self, service: ProjectService, coder_name: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -54,6 +57,20 @@ class ProjectController(QObject):
         self.coder_name = coder_name
         self.coder_id = service.use_coder(coder_name)
         self.rebuild_undo_stack()
+        self._watcher = service.watcher()
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self.poll)
+        self._poll.start(self.POLL_MS)
+
+    def poll(self) -> None:
+        """Reload views when someone else changed the project (live updates within ~1 s)."""
+        try:
+            changed = self._watcher.poll()
+        except Exception:
+            return
+        if changed:
+            self.changed.emit(Changes(documents=True, codebook=True, positions=True))
+            self.changed_elsewhere.emit()
 
     @property
     def name(self) -> str:
@@ -62,6 +79,7 @@ class ProjectController(QObject):
     def switch_coder(self, name: str) -> None:
         self.coder_id = self.service.use_coder(name)
         self.coder_name = name
+        self._watcher.coder_id = self.coder_id
         self.rebuild_undo_stack()
 
     def rebuild_undo_stack(self) -> None:
@@ -111,6 +129,8 @@ class ProjectController(QObject):
             return default
 
     def close(self) -> None:
+        self._poll.stop()
+        self._watcher.close()
         self.service.close()
 
 

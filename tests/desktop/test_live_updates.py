@@ -1,0 +1,42 @@
+"""Two windows on one project file: what one coder does appears in the other within 2 s."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.desktop.conftest import import_and_wait, open_titled, open_window
+
+PASSAGE = "Hamas will not agree to a temporary ceasefire"
+
+
+def test_an_annotation_made_in_one_window_appears_in_the_other(
+    qtbot, project_path, data_dir, corpus_files, tmp_path
+):
+    ann = open_window(qtbot, project_path, "ann", settings_dir=tmp_path / "ann")
+    code = ann.create_code("Truce")
+    import_and_wait(qtbot, ann, corpus_files)
+    (tmp_path / "bob").mkdir()
+    bob = open_window(qtbot, project_path, "bob", settings_dir=tmp_path / "bob")
+    assert bob.documents.rowCount() == 5
+    doc = open_titled(bob, PASSAGE)
+    open_titled(ann, PASSAGE)
+    ann.reader.find_and_select(PASSAGE)
+    qtbot.keyClick(ann.reader.body, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: [a.quote for a in bob.reader.annotations] == [PASSAGE], timeout=2500)
+    row = bob.documents.row_of(doc)
+    assert bob.documents.document_at(row).n_annotations == 1
+    assert bob.reader.document.id == doc  # bob keeps reading the same article
+    assert bob.codes.by_id(code).n_annotations == 1 and bob.codes.by_id(code).n_mine == 0
+
+    bob.create_code("Ceasefire")  # and the other way round, for the codebook
+    qtbot.waitUntil(lambda: "Ceasefire" in {c.name for c in ann.codes.codes}, timeout=2500)
+
+
+def test_own_edits_do_not_trigger_a_reload(qtbot, window, corpus_files):
+    import_and_wait(qtbot, window, corpus_files)
+    window.controller.poll()  # the import was ours, but imports count: settle first
+    reloads = []
+    window.controller.changed_elsewhere.connect(lambda: reloads.append(1))
+    window.create_code("Truce")
+    window.controller.poll()
+    assert reloads == []
