@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, inspect
 
 from db.engine import sqlite_path
 from db.errors import ProjectOpenError
+from db.exports.atomic import atomic_path
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -69,16 +70,21 @@ def upgrade(engine: Engine) -> Path | None:
 
 
 def backup_sqlite(path: Path, label: str) -> Path:
-    """A consistent copy through SQLite's online backup API (safe while others write)."""
+    """A timestamped copy beside the project (made before every migration)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.stem}.{label}.{stamp}.bak{path.suffix}")
+    return copy_sqlite(path, path.with_name(f"{path.stem}.{label}.{stamp}.bak{path.suffix}"))
+
+
+def copy_sqlite(path: Path, target: Path) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while others write)."""
     source = sqlite3.connect(path)
     try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
+        with atomic_path(target) as tmp:
+            copy = sqlite3.connect(tmp)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
     finally:
         source.close()
     return target

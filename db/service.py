@@ -7,6 +7,7 @@ recorded in the event log under that coder. Nothing here knows about Qt.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from db.errors import InvalidInput
 from db.exports.annotations_csv import write_annotations_csv
 from db.exports.positions_csv import write_positions_csv
 from db.logic.stance import StanceLevel
+from db.migrate import copy_sqlite
 from db.ops import (
     annotating,
     autocode,
@@ -27,6 +29,7 @@ from db.ops import (
     sample,
 )
 from db.ops.import_annotations import AnnotationImportReport
+from db.paths import is_network_path
 from db.project import Project
 from db.queries import annotations as annotation_queries
 from db.queries import codes as code_queries
@@ -71,6 +74,22 @@ class ProjectService:
 
     def close(self) -> None:
         self.project.close()
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of a SQLite project (online backup API: safe while others write)."""
+        if self.project.path is None:
+            raise InvalidInput("Server projects are backed up on the server (e.g. with pg_dump).")
+        target = Path(target)
+        if target.resolve() == self.project.path.resolve():
+            raise InvalidInput("Choose another file than the project itself for the backup.")
+        try:
+            return copy_sqlite(self.project.path, target)
+        except (OSError, sqlite3.Error) as exc:
+            raise InvalidInput(f"The backup could not be written: {exc}") from exc
+
+    @property
+    def on_network_share(self) -> bool:
+        return self.project.path is not None and is_network_path(self.project.path)
 
     def watcher(self) -> ChangeWatcher:
         """Polls for changes made by other programs and coders (see db.watch)."""

@@ -146,6 +146,21 @@ class FileActions:
             event.acceptProposedAction()
             self.import_paths(paths)
 
+    def backup_dialog(self) -> None:
+        project = self.service.project.path
+        default = f"{project.stem}-backup.sqlite" if project else "backup.sqlite"
+        if path := self._save_path("Back up the project", default, "SQLite (*.sqlite)"):
+            self.export(path, "Backing up…", self.service.backup)
+
+    def warn_if_network_share(self) -> bool:
+        if not self.service.on_network_share:
+            return False
+        self.show_error(
+            "This project file is on a network share, where SQLite cannot lock it safely: "
+            "two people coding at once may corrupt it. Work on a local copy, or use a server."
+        )
+        return True
+
     # Projects and coder ----------------------------------------------------------------------
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

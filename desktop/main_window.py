@@ -144,6 +144,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self._action(file, "Export issue &brief…", self.export_brief_dialog)
         self._action(file, "Export &network…", self.export_network_dialog)
         file.addSeparator()
+        self._action(file, "&Back up the project…", self.backup_dialog)
+        file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q")
 
         edit = bar.addMenu("&Edit")
@@ -262,6 +264,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.reader.show_placeholder()
         self.panel.show_annotations([], [])
         self.refresh(Changes(documents=True, codebook=True), reset=True)
+        self.warn_if_network_share()
         last = self.settings.value(self._last_document_key())
         if not (last is not None and self.articles.select_document(int(last))):
             self.articles.select_first()

@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -149,3 +150,21 @@ def test_upgrading_an_older_project_backs_it_up_and_keeps_its_data(tmp_path, cor
         ).fetchall()
         assert hits == [(1,)]  # the search index was built for existing articles
     project.close()
+
+
+def test_backup_command_and_network_share_detection(service, corpus_files, tmp_path):
+    from db.errors import InvalidInput
+    from db.paths import is_network_path
+
+    service.import_files(corpus_files)
+    target = service.backup(tmp_path / "copy.sqlite")
+    with sqlite3.connect(target) as c:
+        assert c.execute("SELECT count(*) FROM document").fetchone()[0] == 5
+    with pytest.raises(InvalidInput, match="another file"):
+        service.backup(service.project.path)
+    mounts = "/dev/sda1 / ext4 rw 0 0\nserver:/team /mnt/team nfs4 rw 0 0\n"
+    assert is_network_path(Path("/mnt/team/project.sqlite"), mounts)
+    assert not is_network_path(Path("/home/me/project.sqlite"), mounts)
+    assert not is_network_path(Path("/mnt/teamwork/p.sqlite"), mounts)
+    assert is_network_path(Path("//fileserver/share/p.sqlite"), "")
+    assert not service.on_network_share

@@ -62,3 +62,20 @@ def test_search_undo_and_history_on_postgres(pg_url, corpus_files):
         assert len(entries) == 2 and applied == 1
     finally:
         service.close()
+
+
+def test_watcher_sees_other_coders_edits_on_postgres(pg_url, corpus_files):
+    ann, bob = ProjectService.open(pg_url), ProjectService.open(pg_url)
+    try:
+        ann.use_coder("ann")
+        bob.use_coder("bob")
+        watcher = bob.watcher()
+        assert not watcher.poll()
+        ann.create_code("Truce")
+        assert watcher.poll() and not watcher.poll()
+        bob.create_code("Ceasefire")  # bob's own edit is not news to bob
+        assert not watcher.poll()
+        watcher.close()
+    finally:
+        ann.close()
+        bob.close()

@@ -40,3 +40,21 @@ def test_own_edits_do_not_trigger_a_reload(qtbot, window, corpus_files):
     window.create_code("Truce")
     window.controller.poll()
     assert reloads == []
+
+
+def test_backup_from_the_window_and_network_share_warning(qtbot, window, tmp_path, monkeypatch):
+    import sqlite3
+
+    from db.service import ProjectService
+
+    window.create_code("Truce")
+    target = tmp_path / "backup.sqlite"
+    task = window.export(target, "Backing up…", window.service.backup)
+    with qtbot.waitSignal(task.finished, timeout=10000):
+        pass
+    with sqlite3.connect(target) as c:
+        assert c.execute("SELECT name FROM code").fetchall() == [("Truce",)]
+    assert not window.warn_if_network_share()
+    monkeypatch.setattr(ProjectService, "on_network_share", property(lambda self: True))
+    assert window.warn_if_network_share()
+    assert "network share" in window.last_error
