@@ -15,7 +15,7 @@ from db.queries.positions import StatementFilter
 from db.service import ProjectService
 from db.summaries.networks import KINDS
 
-COMMANDS = ("import", "import-annotations", "export")
+COMMANDS = ("import", "import-annotations", "export", "merge")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     ann_in.add_argument("project", type=Path)
     ann_in.add_argument("file", type=Path, help="one JSON object per line")
     ann_in.add_argument("--coder", default=None, help="coder for lines that name none")
+
+    mrg = sub.add_parser("merge", help="merge coders' copies into a master project (by UUID)")
+    mrg.add_argument("master", help="master project file (or server URL)")
+    mrg.add_argument("copies", nargs="+", help="project files to merge in")
 
     exp = sub.add_parser("export", help="export data from a project")
     what = exp.add_subparsers(dest="what", required=True)
@@ -70,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         if args.command == "import-annotations":
             return _import_annotations(args)
+        if args.command == "merge":
+            return _merge(args)
         return _export(args)
     except MarginaliaError as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
@@ -99,6 +105,20 @@ def _import_annotations(args: argparse.Namespace) -> int:
     if details := report.details():
         print(details)
     return 0 if report.annotations or not report.skipped else 1
+
+
+def _merge(args: argparse.Namespace) -> int:
+    service = ProjectService.open(args.master, create=False)
+    try:
+        service.use_coder(os_user_name())
+        for copy in args.copies:
+            report, _ = service.merge_from(copy)
+            print(f"{copy}: {report.summary()}")
+            if details := report.details():
+                print(details)
+    finally:
+        service.close()
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

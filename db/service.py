@@ -28,7 +28,9 @@ from db.ops import (
     positions,
     sample,
 )
+from db.ops import merge as merge_ops
 from db.ops.import_annotations import AnnotationImportReport
+from db.ops.merge import MergeReport
 from db.paths import is_network_path
 from db.project import Project
 from db.queries import annotations as annotation_queries
@@ -86,6 +88,28 @@ class ProjectService:
             return copy_sqlite(self.project.path, target)
         except (OSError, sqlite3.Error) as exc:
             raise InvalidInput(f"The backup could not be written: {exc}") from exc
+
+    def merge_from(self, source: str | Path) -> tuple[MergeReport, Changes]:
+        """Fold another project (a coder's copy) into this one; idempotent, conflicts reported."""
+        other = Project(source, create=False)
+        try:
+            with other.read() as theirs, self.project.write() as ours:
+                return merge_ops.merge(ours, theirs, self.coder_id, Path(str(source)).name)
+        finally:
+            other.close()
+
+    def export_copy(self, target: str | Path) -> MergeReport:
+        """A new SQLite project holding everything in this one: a coder's offline copy."""
+        target = Path(target)
+        if target.exists():
+            raise InvalidInput(f"{target.name} exists already; choose a new file for the copy.")
+        copy = Project(target)
+        try:
+            with self.project.read() as ours, copy.write() as theirs:
+                report, _ = merge_ops.merge(theirs, ours, None, f"copy of {self.name}")
+                return report
+        finally:
+            copy.close()
 
     @property
     def on_network_share(self) -> bool:

@@ -152,6 +152,36 @@ class FileActions:
         if path := self._save_path("Back up the project", default, "SQLite (*.sqlite)"):
             self.export(path, "Backing up…", self.service.backup)
 
+    def export_copy_dialog(self) -> None:
+        filters = "Marginalia projects (*.sqlite)"
+        if path := self._save_path("Export a coder copy", "coder-copy.sqlite", filters):
+            self.export(path, "Writing the copy…", self.service.export_copy)
+
+    def merge_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Merge a coder copy", "", "Marginalia projects (*.sqlite *.db);;All files (*)"
+        )
+        if path:
+            self.merge_copy(Path(path))
+
+    def merge_copy(self, path: Path) -> Task:
+        """Fold a coder's offline copy into this project (by UUID; conflicts are listed)."""
+        service = self.service
+        task = Task(self, "Merging…", lambda _progress: service.merge_from(path))
+        task.succeeded.connect(self._merged)
+        task.failed.connect(self.show_error)
+        return self._start(task)
+
+    def _merged(self, result) -> None:
+        report, changes = result
+        self.last_merge = report
+        self.controller.finished_elsewhere(changes)
+        self.statusBar().showMessage(report.summary(), 10000)
+        if report.conflicts:
+            box = QMessageBox(QMessageBox.Icon.Information, "Merge", report.summary(), parent=self)
+            box.setDetailedText(report.details())
+            box.open()
+
     def warn_if_network_share(self) -> bool:
         if not self.service.on_network_share:
             return False

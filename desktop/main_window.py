@@ -145,6 +145,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self._action(file, "Export &network…", self.export_network_dialog)
         file.addSeparator()
         self._action(file, "&Back up the project…", self.backup_dialog)
+        self._action(file, "Export a &coder copy…", self.export_copy_dialog)
+        self._action(file, "&Merge a coder copy…", self.merge_dialog)
         file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q")
 

@@ -79,3 +79,23 @@ def test_watcher_sees_other_coders_edits_on_postgres(pg_url, corpus_files):
     finally:
         ann.close()
         bob.close()
+
+
+def test_merge_a_sqlite_copy_into_a_postgres_master(pg_url, corpus_files, tmp_path):
+    master = ProjectService.open(pg_url)
+    try:
+        master.use_coder("owner")
+        master.import_files(corpus_files)
+        code, _ = master.create_code("Truce")
+        master.export_copy(tmp_path / "ann.sqlite")
+        ann = ProjectService.open(tmp_path / "ann.sqlite", create=False)
+        ann.use_coder("ann")
+        doc = ann.documents()[0].id
+        ann.annotate(doc, None, 0, 12, [code])
+        ann.close()
+        report, _ = master.merge_from(tmp_path / "ann.sqlite")
+        assert report.added["annotation"] == 1
+        assert sum(master.merge_from(tmp_path / "ann.sqlite")[0].added.values()) == 0
+        assert [a.coder_name for a in master.annotations(doc)] == ["ann"]
+    finally:
+        master.close()

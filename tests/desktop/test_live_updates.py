@@ -58,3 +58,24 @@ def test_backup_from_the_window_and_network_share_warning(qtbot, window, tmp_pat
     monkeypatch.setattr(ProjectService, "on_network_share", property(lambda self: True))
     assert window.warn_if_network_share()
     assert "network share" in window.last_error
+
+
+def test_merge_a_copy_from_the_window(qtbot, window, tmp_path, corpus_files):
+    from db.service import ProjectService
+
+    import_and_wait(qtbot, window, corpus_files)
+    code = window.create_code("Truce")
+    window.service.export_copy(tmp_path / "bob.sqlite")
+    bob = ProjectService.open(tmp_path / "bob.sqlite", create=False)
+    bob.use_coder("bob")
+    doc = bob.documents()[0].id
+    bob.annotate(doc, None, 0, 12, [code])
+    bob.close()
+    task = window.merge_copy(tmp_path / "bob.sqlite")
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    assert window.last_merge.added["annotation"] == 1
+    window.select_document(doc)
+    assert [a.coder_name for a in window.reader.annotations] == ["bob"]
+    window.undo_action.trigger()
+    assert window.reader.annotations == []
