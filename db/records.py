@@ -67,6 +67,8 @@ class CoderRecord:
     uuid: str
     name: str
     color: str
+    role: str = "coder"
+    n_annotations: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from desktop.widgets.annotation_panel import AnnotationPanel
 from desktop.widgets.article_notes import ArticleNotes
 from desktop.widgets.articles import ArticlesPanel
 from desktop.widgets.codebook import CodebookPanel
+from desktop.widgets.coders import CodersPanel
 from desktop.widgets.find_bar import FindBar
 from desktop.widgets.highlights import UNCODED_COLOR, blend_hex
 from desktop.widgets.positions import PositionsPanel
@@ -79,6 +80,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.notes = ArticleNotes(self)
         self.search_panel = SearchPanel(self)
         self.positions = PositionsPanel(self)
+        self.coders = CodersPanel(self)
         self.mentions = AliasMatcher([])
         self.history = QUndoView(self)
         self.history.setEmptyLabel("Project opened")
@@ -91,7 +93,11 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
             ("Positions", self.positions),
         )
         self.details = _tabs(
-            self, ("Highlight", self.panel), ("Article", self.notes), ("History", self.history)
+            self,
+            ("Highlight", self.panel),
+            ("Article", self.notes),
+            ("Coders", self.coders),
+            ("History", self.history),
         )
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -211,6 +217,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.positions.edit_requested.connect(self.edit_statement)
         self.positions.delete_requested.connect(self.delete_statement)
         self.positions.filters_changed.connect(self.reload_statements)
+        self.coders.shown_changed.connect(self._reload_annotations)
         self.reader.body.clicked_at.connect(self._reader_clicked)
         self.reader.body.context_menu_at.connect(self._context_menu)
         self.codebook.code_clicked.connect(self._code_clicked)
@@ -293,6 +300,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
     def refresh(self, changes: Changes, reset: bool = False) -> None:
         """Reload only what ``changes`` says changed."""
         read = self.controller.read
+        if reset or changes.documents or changes.annotations_of:
+            self.coders.set_coders(read(self.service.coders, default=[]), self.controller.coder_id)
         if changes.codebook:
             codes = read(self.service.codes, default=[])
             self.codes.set_codes(codes)
@@ -365,6 +374,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         if document is None:
             return
         annotations = self.controller.read(self.service.annotations, document.id, default=[])
+        hidden = self.coders.hidden_ids()
+        annotations = [a for a in annotations if a.coder_id not in hidden]
         self.reader.set_annotations(annotations, self._colors(annotations), full=full)
         current = self.panel.current
         shown_ids = self.panel.shown_ids

@@ -83,7 +83,15 @@ def _tree_order(codes):
 
 
 def list_coders(session: Session) -> list[CoderRecord]:
+    """Every coder with the number of live annotations they made."""
+    counts = dict(
+        session.execute(
+            select(Annotation.coder_id, func.count())
+            .where(Annotation.deleted_at.is_(None))
+            .group_by(Annotation.coder_id)
+        ).all()
+    )
     return [
-        CoderRecord(c.id, c.uuid, c.name, c.color)
+        CoderRecord(c.id, c.uuid, c.name, c.color, c.role, counts.get(c.id, 0))
         for c in session.scalars(select(Coder).order_by(Coder.name))
     ]

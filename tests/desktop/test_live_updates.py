@@ -79,3 +79,22 @@ def test_merge_a_copy_from_the_window(qtbot, window, tmp_path, corpus_files):
     assert [a.coder_name for a in window.reader.annotations] == ["bob"]
     window.undo_action.trigger()
     assert window.reader.annotations == []
+
+
+def test_coders_tab_lists_coders_and_filters_the_reader(qtbot, window, corpus_files):
+    import_and_wait(qtbot, window, corpus_files)
+    code = window.create_code("Truce")
+    doc = open_titled(window, PASSAGE)
+    window.service.annotate(doc, window.service.ensure_coder("bob"), 0, 5, [code])
+    window.reader.find_and_select(PASSAGE)
+    window.apply_code(code)
+    panel = window.coders
+    labels = [panel.model.item(r).text() for r in range(panel.model.rowCount())]
+    assert labels == ["ann (you) — 1 highlight(s), coder", "bob — 1 highlight(s), coder"]
+    assert len(window.reader.annotations) == 2
+    panel.show_only({panel.me})
+    assert [a.coder_name for a in window.reader.annotations] == ["ann"]
+    panel.model.item(1).setCheckState(Qt.CheckState.Checked)
+    assert len(window.reader.annotations) == 2
+    panel.model.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert [a.coder_name for a in window.reader.annotations] == ["bob"]
