@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from db import server
 from db.errors import MarginaliaError
 from db.logic.networks import NORMALISATIONS
 from db.paths import os_user_name
@@ -15,7 +17,7 @@ from db.queries.positions import StatementFilter
 from db.service import ProjectService
 from db.summaries.networks import KINDS
 
-COMMANDS = ("import", "import-annotations", "export", "merge")
+COMMANDS = ("import", "import-annotations", "export", "merge", "server")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
     mrg = sub.add_parser("merge", help="merge coders' copies into a master project (by UUID)")
     mrg.add_argument("master", help="master project file (or server URL)")
     mrg.add_argument("copies", nargs="+", help="project files to merge in")
+
+    srv = sub.add_parser("server", help="set up a PostgreSQL team server")
+    srv_sub = srv.add_subparsers(dest="action", required=True)
+    srv_init = srv_sub.add_parser("init", help="schema, roles, grants and row-level security")
+    srv_init.add_argument("url", help="postgresql+psycopg://admin@host/db")
+    srv_add = srv_sub.add_parser("add-coder", help="a login role and coder row")
+    srv_add.add_argument("url")
+    srv_add.add_argument("name", help="the coder's database user name")
+    srv_add.add_argument("--role", choices=("owner", "coder", "reader"), default="coder")
+    srv_add.add_argument("--password", help="asked for when not given")
 
     exp = sub.add_parser("export", help="export data from a project")
     what = exp.add_subparsers(dest="what", required=True)
@@ -76,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import_annotations(args)
         if args.command == "merge":
             return _merge(args)
+        if args.command == "server":
+            return _server(args)
         return _export(args)
     except MarginaliaError as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
@@ -105,6 +119,17 @@ def _import_annotations(args: argparse.Namespace) -> int:
     if details := report.details():
         print(details)
     return 0 if report.annotations or not report.skipped else 1
+
+
+def _server(args: argparse.Namespace) -> int:
+    if args.action == "init":
+        server.init(args.url)
+        print("Server ready: schema, roles (marginalia_owner/coder/reader) and policies.")
+        return 0
+    password = args.password or getpass.getpass(f"Password for {args.name}: ")
+    server.add_coder(args.url, args.name, password, args.role)
+    print(f"{args.name} can now log in as a {args.role}.")
+    return 0
 
 
 def _merge(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from db import migrate
 from db.engine import is_sqlite, make_engine, project_url, sqlite_path
@@ -59,6 +60,11 @@ class Project:
         except IntegrityError as exc:
             session.rollback()
             raise ProjectWriteError(f"The change conflicts with existing data: {exc.orig}") from exc
+        except StaleDataError as exc:  # 0 rows updated: the server's row-level security said no
+            session.rollback()
+            raise ProjectWriteError(
+                "The change was not saved: that row is another coder's, or was changed meanwhile."
+            ) from exc
         except (DatabaseError, OperationalError) as exc:
             session.rollback()
             raise ProjectWriteError(f"The change was not saved: {_reason(exc)}") from exc

@@ -1,0 +1,84 @@
+"""Server-enforced roles on PostgreSQL: a coder cannot touch another coder's rows, even in SQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from db import server
+from db.cli import main as cli_main
+from db.errors import ProjectWriteError
+from db.service import ProjectService
+
+INSERT = """INSERT INTO annotation (uuid, document_id, coder_id, start, "end", quote, prefix,
+suffix, memo, created_at, modified_at) VALUES ('x', :d, 1, 0, 5, 'x', '', '', '', now(), now())"""
+
+
+def as_user(url: str, name: str, password: str) -> str:
+    return make_url(url).set(username=name, password=password).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def team(pg_url, corpus_files):
+    """A server project with owner-made codebook and articles, and three members."""
+    suffix = uuid.uuid4().hex[:6]
+    names = {role: f"{role}_{suffix}" for role in ("ann", "bob", "rita")}
+    assert cli_main(["server", "init", pg_url]) == 0
+    owner = ProjectService.open(pg_url)
+    owner.use_coder("postgres")
+    owner.import_files(corpus_files)
+    owner.create_code("Truce")
+    owner.close()
+    server.add_coder(pg_url, names["ann"], "pw-a:1%", "coder")
+    assert cli_main(["server", "add-coder", pg_url, names["bob"], "--password", "pw-b"]) == 0
+    server.add_coder(pg_url, names["rita"], "pw-r", "reader")
+    yield pg_url, names
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        for name in names.values():
+            c.exec_driver_sql(f'DROP OWNED BY "{name}"')
+            c.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+    admin.dispose()
+
+
+def test_coders_write_their_own_and_cannot_touch_others(team):
+    url, names = team
+    ann = ProjectService.open(as_user(url, names["ann"], "pw-a:1%"), create=False)
+    ann.use_coder(names["ann"])
+    doc = ann.documents()[0].id
+    code = ann.codes()[0].id
+    annotation_id, _ = ann.annotate(doc, None, 0, 12, [code])
+    ann.set_memo(annotation_id, "mine")
+    ann.close()
+
+    bob = ProjectService.open(as_user(url, names["bob"], "pw-b"), create=False)
+    bob.use_coder(names["bob"])
+    assert [a.memo for a in bob.annotations(doc)] == ["mine"]  # everyone reads
+    with pytest.raises(ProjectWriteError):
+        bob.set_memo(annotation_id, "not yours")  # the app's own path is refused too
+    with bob.project.engine.begin() as c:  # raw SQL, as from psql
+        target = {"i": annotation_id}
+        changed = c.execute(text("UPDATE annotation SET memo = 'x' WHERE id = :i"), target)
+        deleted = c.execute(text("DELETE FROM annotation_code WHERE annotation_id = :i"), target)
+        assert changed.rowcount == 0 and deleted.rowcount == 0
+    with pytest.raises(DBAPIError), bob.project.engine.begin() as c:
+        c.execute(text("DELETE FROM code"))  # the codebook is the owner's
+    bob.annotate(doc, None, 20, 30, [code])  # but bob codes his own
+    assert {a.coder_name for a in bob.annotations(doc)} == {names["ann"], names["bob"]}
+    bob.close()
+
+
+def test_a_reader_cannot_insert(team):
+    url, names = team
+    rita = ProjectService.open(as_user(url, names["rita"], "pw-r"), create=False)
+    rita.use_coder(names["rita"])
+    doc = rita.documents()[0].id
+    with pytest.raises(ProjectWriteError):
+        rita.annotate(doc, None, 0, 5, [])
+    with pytest.raises(DBAPIError), rita.project.engine.begin() as c:
+        c.execute(text(INSERT), {"d": doc})
+    rita.close()
