@@ -48,8 +48,10 @@ def display_problem() -> str | None:
 
 
 def run(
-    project: Path | None = None, screenshot: Path | None = None, coder: str | None = None
+    project: Path | str | None = None, screenshot: Path | None = None, coder: str | None = None
 ) -> int:
+    """Open the GUI on a project file or a server URL (a URL is never remembered: it may hold
+    a password)."""
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if problem := display_problem():
@@ -81,7 +83,8 @@ def run(
         if screenshot is None:
             QMessageBox.critical(None, "Marginalia", str(exc))
         return 1
-    settings.last_project = path
+    if isinstance(path, Path):
+        settings.last_project = path
     window = MainWindow(controller, settings)
     if screenshot is not None:
         return save_screenshot(window, screenshot)

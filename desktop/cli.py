@@ -20,7 +20,9 @@ def gui_parser() -> argparse.ArgumentParser:
         f"Headless commands: {', '.join(headless.COMMANDS)} (marginalia COMMAND --help).",
     )
     parser.add_argument(
-        "project", nargs="?", type=Path, help="project file (default: the last one, or the sample)"
+        "project",
+        nargs="?",
+        help="project file or server URL (default: the last file, or the sample project)",
     )
     parser.add_argument(
         "--screenshot", type=Path, metavar="PNG", help="render the window offscreen to PNG and exit"
@@ -38,7 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = gui_parser().parse_args(argv)
     from desktop.app import run  # Qt is imported only for the GUI
 
-    return run(project=args.project, screenshot=args.screenshot, coder=args.coder)
+    project = args.project
+    target = project if project is None or "://" in project else Path(project)
+    return run(project=target, screenshot=args.screenshot, coder=args.coder)
 
 
 if __name__ == "__main__":

@@ -98,3 +98,18 @@ def test_coders_tab_lists_coders_and_filters_the_reader(qtbot, window, corpus_fi
     assert len(window.reader.annotations) == 2
     panel.model.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert [a.coder_name for a in window.reader.annotations] == ["bob"]
+
+
+def test_the_window_works_on_a_postgresql_project(qtbot, pg_url, corpus_files, tmp_path):
+    window = open_window(qtbot, pg_url, "ann", settings_dir=tmp_path)
+    code = window.create_code("Truce")
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    qtbot.keyClick(window.reader.body, Qt.Key.Key_1)
+    (annotation,) = window.service.annotations(window.reader.document.id)
+    assert annotation.quote == PASSAGE and annotation.code_ids == (code,)
+    window.undo_action.trigger()
+    assert window.service.annotations(window.reader.document.id) == []
+    window.close()
+    window.controller.close()
