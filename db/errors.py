@@ -19,3 +19,8 @@ class NotFound(MarginaliaError):
 
 class InvalidInput(MarginaliaError):
     """The user's input breaks a rule (empty name, duplicate code, span outside the text)."""
+
+
+class Unavailable(ProjectWriteError):
+    """The database cannot take the change right now (server unreachable, file locked): the
+    change was not saved, and trying again later may succeed."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db import migrate
 from db.engine import is_sqlite, make_engine, project_url, sqlite_path
-from db.errors import MarginaliaError, ProjectOpenError, ProjectWriteError
+from db.errors import MarginaliaError, ProjectOpenError, ProjectWriteError, Unavailable
 from db.models import Coder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -66,10 +66,11 @@ class Project:
                 "The change was not saved: that row is another coder's, or was changed meanwhile."
             ) from exc
         except (DatabaseError, OperationalError) as exc:
-            session.rollback()
-            raise ProjectWriteError(f"The change was not saved: {_reason(exc)}") from exc
+            _quiet_rollback(session)
+            error = Unavailable if _temporary(exc) else ProjectWriteError
+            raise error(f"The change was not saved: {_reason(exc)}") from exc
         except BaseException:
-            session.rollback()
+            _quiet_rollback(session)
             raise
         finally:
             session.close()
@@ -117,6 +118,23 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         raise ProjectOpenError(f"{path.name} is not a Marginalia project (not a SQLite database).")
 
 
+def _quiet_rollback(session: Session) -> None:
+    """Roll back; on a dead connection the rollback itself fails, and that is no news."""
+    with suppress(Exception):
+        session.rollback()
+
+
+def _temporary(exc: DatabaseError | OperationalError) -> bool:
+    """A lost server connection or a locked file: worth trying the same change again later."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        text = str(orig)
+        return "locked" in text or "busy" in text
+    return isinstance(exc, OperationalError) or getattr(orig, "sqlstate", "")[:2] == "08"
+
+
 def _reason(exc: DatabaseError | OperationalError) -> str:
     orig = exc.orig
     text = str(orig) if orig is not None else str(exc)
@@ -127,4 +145,6 @@ def _reason(exc: DatabaseError | OperationalError) -> str:
             return "the database file is damaged. Restore a backup (*.bak.sqlite beside it)."
         if "readonly" in text:
             return "the file is read-only."
+    if _temporary(exc) and not isinstance(orig, sqlite3.Error):
+        return "the server cannot be reached; Marginalia keeps the change and tries again."
     return text

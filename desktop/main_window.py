@@ -108,6 +108,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         }
         self.docks["library"].setMinimumWidth(430)
         self.status_counts = QLabel(self)
+        self.status_connection = QLabel(self, objectName="connectionState")
+        self.statusBar().addPermanentWidget(self.status_connection)
         self.statusBar().addPermanentWidget(self.status_counts)
         self._build_menus()
         self._connect()
@@ -265,6 +267,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.codebook.controller = controller
         controller.changed.connect(self.refresh)
         controller.failed.connect(self.show_error)
+        controller.connection_changed.connect(self._connection_changed)
         controller.changed_elsewhere.connect(
             lambda: self.statusBar().showMessage("Updated with changes made elsewhere.", 4000)
         )
@@ -332,6 +335,15 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
             self._show_notes()
         if changes.codebook or current.id in changes.annotations_of:
             self._reload_annotations()
+
+    def _connection_changed(self, reachable: bool, waiting: int) -> None:
+        if reachable:
+            self.status_connection.setText("")
+            self.statusBar().showMessage("Connected again; every change is saved.", 6000)
+        else:
+            self.status_connection.setText(
+                f"⚠ Database unavailable — {waiting} change(s) not saved yet, retrying…"
+            )
 
     def _show_counts(self) -> None:
         shown, total = self.documents_proxy.rowCount(), self.documents.rowCount()

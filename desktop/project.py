@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from db.changes import Changes
-from db.errors import MarginaliaError
+from db.errors import MarginaliaError, Unavailable
 from db.service import ProjectService
 from desktop.resources import samples_dir
 
@@ -46,6 +46,7 @@ class ProjectController(QObject):
     changed = Signal(object)  # Changes
     failed = Signal(str)  # a message for the user; nothing was written
     changed_elsewhere = Signal()  # another program or coder changed the project
+    connection_changed = Signal(bool, int)  # reachable, edits waiting to be saved
 
     POLL_MS = 1000
 
@@ -56,6 +57,7 @@ class ProjectController(QObject):
         self.rebuilding = False
         self.coder_name = coder_name
         self.coder_id = service.use_coder(coder_name)
+        self.pending: list[tuple[Callable, tuple, dict]] = []
         self.rebuild_undo_stack()
         self._watcher = service.watcher()
         self._poll = QTimer(self)
@@ -63,7 +65,9 @@ class ProjectController(QObject):
         self._poll.start(self.POLL_MS)
 
     def poll(self) -> None:
-        """Reload views when someone else changed the project (live updates within ~1 s)."""
+        """Save waiting edits, then reload views when someone else changed the project."""
+        if self.pending:
+            self.retry_pending()
         try:
             changed = self._watcher.poll()
         except Exception:
@@ -96,12 +100,52 @@ class ProjectController(QObject):
             self.rebuilding = False
 
     def run(self, action: Callable[..., T], *args, **kwargs) -> T | None:
-        """Call a service method; emit its Changes; put a recorded edit on the undo stack."""
-        result = self.apply(action, *args, **kwargs)
-        changes = result[-1] if isinstance(result, tuple) else result
-        if isinstance(changes, Changes) and changes.event_id is not None:
-            self.undo_stack.push(HistoryCommand(self, changes.event_id, changes.summary))
+        """Call a service method; emit its Changes; put a recorded edit on the undo stack.
+
+        When the database is unavailable (server unreachable, file locked) the edit is kept and
+        tried again on every poll; ``connection_changed`` tells the window how many wait.
+        """
+        if self.pending:  # keep the user's order: nothing overtakes a waiting edit
+            self._queue(action, args, kwargs)
+            return None
+        try:
+            result = action(*args, **kwargs)
+        except Unavailable:
+            self._queue(action, args, kwargs)
+            return None
+        except MarginaliaError as exc:
+            self.failed.emit(str(exc))
+            return None
+        self._done(result)
         return result
+
+    def _queue(self, action, args, kwargs) -> None:
+        self.pending.append((action, args, kwargs))
+        self.connection_changed.emit(False, len(self.pending))
+
+    def _done(self, result) -> None:
+        changes = result[-1] if isinstance(result, tuple) else result
+        if isinstance(changes, Changes):
+            self.changed.emit(changes)
+            if changes.event_id is not None:
+                self.undo_stack.push(HistoryCommand(self, changes.event_id, changes.summary))
+
+    def retry_pending(self) -> None:
+        """Save waiting edits in order; stop at the first that still cannot be saved."""
+        while self.pending:
+            action, args, kwargs = self.pending[0]
+            try:
+                result = action(*args, **kwargs)
+            except Unavailable:
+                self.connection_changed.emit(False, len(self.pending))
+                return
+            except MarginaliaError as exc:  # e.g. the row went away meanwhile: say so, go on
+                self.pending.pop(0)
+                self.failed.emit(f"A waiting change could not be saved: {exc}")
+                continue
+            self.pending.pop(0)
+            self._done(result)
+        self.connection_changed.emit(True, 0)
 
     def apply(self, action: Callable[..., T], *args, **kwargs) -> T | None:
         """Call a service method and emit its Changes, without touching the undo stack."""

@@ -1,0 +1,52 @@
+"""A lost server connection: the edit is kept, the window says so, and it is saved later."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import make_url
+
+from db.service import ProjectService
+from desktop.project import ProjectController
+from tests.tcp_proxy import TcpProxy
+
+
+def test_an_edit_made_while_the_server_is_away_is_saved_when_it_returns(qapp, pg_url, corpus_files):
+    owner = ProjectService.open(pg_url)
+    owner.use_coder("owner")
+    owner.import_files(corpus_files[:1])
+    code, _ = owner.create_code("Truce")
+    doc = owner.documents()[0].id
+    url = make_url(pg_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    through = url.set(port=proxy.port).render_as_string(hide_password=False)
+    controller = ProjectController(ProjectService.open(through), "ann")
+    states, errors = [], []
+    controller.failed.connect(errors.append)
+    controller.connection_changed.connect(lambda ok, waiting: states.append((ok, waiting)))
+    try:
+        service = controller.service
+        assert controller.run(service.annotate, doc, None, 0, 10, [code]) is not None
+        proxy.cut()
+        assert controller.run(service.annotate, doc, None, 20, 30, [code]) is None
+        assert controller.run(service.set_memo, 1, "also waiting") is None  # keeps its turn
+        assert states[-1] == (False, 2) and errors == []  # no error box, a status line
+        controller.retry_pending()
+        assert states[-1] == (False, 2)
+        assert len(owner.annotations(doc)) == 1  # nothing half-saved meanwhile
+        proxy.restore()
+        controller.retry_pending()
+        assert states[-1] == (True, 0) and controller.pending == []
+        spans = sorted((a.start, a.end, a.memo) for a in owner.annotations(doc))
+        assert spans == [(0, 10, "also waiting"), (20, 30, "")]
+        assert controller.undo_stack.count() == 3  # both waiting edits became undoable
+    finally:
+        controller.close()
+        owner.close()
+        proxy.close()
+
+
+def test_the_window_shows_waiting_changes(window):
+    window.controller.connection_changed.emit(False, 2)
+    assert "2 change(s) not saved yet" in window.status_connection.text()
+    window.controller.connection_changed.emit(True, 0)
+    assert window.status_connection.text() == ""
+    assert "every change is saved" in window.statusBar().currentMessage()
