@@ -7,11 +7,13 @@ from pathlib import Path
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from sqlalchemy.engine import make_url
 
 from db.changes import Changes
 from db.ops.importing import SUPPORTED_SUFFIXES
 from db.records import ImportReport
 from desktop.dialogs.network import NetworkDialog
+from desktop.dialogs.server import ServerDialog
 from desktop.project import open_controller
 from desktop.tasks import Task
 
@@ -206,14 +208,24 @@ class FileActions:
         if path:
             self.open_project(Path(path), create=True)
 
-    def open_project(self, path: Path, *, create: bool) -> bool:
+    def connect_dialog(self) -> None:
+        dialog = ServerDialog(self.controller.coder_name, self)
+        if dialog.exec():
+            self.open_project(dialog.url(), create=False)
+
+    def open_project(self, path: Path | str, *, create: bool) -> bool:
+        """A project file, or a server URL (never remembered: it may carry a password)."""
+        coder = self.controller.coder_name
+        if isinstance(path, str):
+            coder = make_url(path).username or coder  # on a server you code as your login
         try:
-            controller = open_controller(path, self.controller.coder_name, create=create)
-        except Exception as exc:
+            controller = open_controller(path, coder, create=create)
+        except Exception as exc:  # any failure to open is shown; nothing changes
             self.show_error(str(exc))
             return False
         self.switch_project(controller)
-        self.settings.last_project = path
+        if isinstance(path, Path):
+            self.settings.last_project = path
         return True
 
     def change_coder_dialog(self) -> None:

@@ -141,6 +141,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&New project…", self.new_project_dialog, "Ctrl+N")
         self._action(file, "&Open project…", self.open_project_dialog, "Ctrl+O")
+        self._action(file, "Connect to a &server…", self.connect_dialog)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_files_dialog, "Ctrl+I")
         self._action(file, "Import a &folder…", self.import_folder_dialog, "Ctrl+Shift+I")
@@ -478,6 +479,14 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        waiting = len(self.controller.pending)
+        if waiting and not self.confirm(
+            "Changes not saved",
+            f"{waiting} change(s) could not be saved yet (the database is unavailable). "
+            "Quit anyway and lose them?",
+        ):
+            event.ignore()
+            return
         if self.current_task is not None:
             self.current_task.cancel()
         self._remember_position()

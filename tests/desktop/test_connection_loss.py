@@ -50,3 +50,33 @@ def test_the_window_shows_waiting_changes(window):
     window.controller.connection_changed.emit(True, 0)
     assert window.status_connection.text() == ""
     assert "every change is saved" in window.statusBar().currentMessage()
+
+
+def test_connect_to_server_dialog_opens_the_server_project(qtbot, window, pg_url, monkeypatch):
+    from sqlalchemy.engine import make_url
+
+    import desktop.file_actions as file_actions
+
+    url = make_url(pg_url)
+
+    def fill(dialog):
+        dialog.host.setText(url.host)
+        dialog.port.setValue(url.port)
+        dialog.database.setText(url.database)
+        dialog.user.setText(url.username)
+        dialog.password.setText(url.password or "")
+        return True
+
+    monkeypatch.setattr(file_actions.ServerDialog, "exec", fill)
+    window.connect_dialog()
+    assert window.controller.service.project.path is None  # a server project now
+    assert window.windowTitle() == f"{url.database} — {url.username} — Marginalia"
+    assert window.settings.last_project is None or window.settings.last_project.suffix == ".sqlite"
+
+
+def test_quitting_with_waiting_changes_asks_first(qtbot, window, monkeypatch):
+    window.controller.pending.append((print, (), {}))
+    monkeypatch.setattr(window, "confirm", lambda *a: False)
+    assert not window.close()
+    monkeypatch.setattr(window, "confirm", lambda *a: True)
+    assert window.close()
