@@ -24,3 +24,7 @@ class InvalidInput(MarginaliaError):
 class Unavailable(ProjectWriteError):
     """The database cannot take the change right now (server unreachable, file locked): the
     change was not saved, and trying again later may succeed."""
+
+
+class Conflict(ProjectWriteError):
+    """Someone else changed the row since the user saw it; their change was kept."""

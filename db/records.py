@@ -38,6 +38,7 @@ class DocumentRecord:
     text: str
     source_name: str | None
     memo: str = ""
+    version: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -59,6 +60,7 @@ class CodeRecord:
     n_mine: int = 0
     archived: bool = False
     position: int = 0
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)

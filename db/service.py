@@ -232,9 +232,14 @@ class ProjectService:
         with self.project.write() as s:
             return documents.update_metadata(s, document_id, meta, coder_id=self.coder_id)
 
-    def set_document_memo(self, document_id: int, memo: str) -> Changes:
+    def set_document_memo(
+        self, document_id: int, memo: str, expected_version: int | None = None
+    ) -> Changes:
+        """``expected_version``: the version the user edited; another one is a Conflict."""
         with self.project.write() as s:
-            return documents.set_document_memo(s, document_id, memo, coder_id=self.coder_id)
+            return documents.set_document_memo(
+                s, document_id, memo, coder_id=self.coder_id, expected_version=expected_version
+            )
 
     def delete_documents(self, document_ids: Iterable[int]) -> Changes:
         with self.project.write() as s:
@@ -261,14 +266,24 @@ class ProjectService:
                 s, name, color, parent_id, description, coder_id=self.coder_id
             )
 
-    def rename_code(self, code_id: int, name: str) -> Changes:
-        return self._codebook(codebook.rename_code, code_id, name)
+    def rename_code(self, code_id: int, name: str, expected_version: int | None = None) -> Changes:
+        return self._codebook(
+            codebook.rename_code, code_id, name, expected_version=expected_version
+        )
 
-    def recolor_code(self, code_id: int, color: str) -> Changes:
-        return self._codebook(codebook.recolor_code, code_id, color)
+    def recolor_code(
+        self, code_id: int, color: str, expected_version: int | None = None
+    ) -> Changes:
+        return self._codebook(
+            codebook.recolor_code, code_id, color, expected_version=expected_version
+        )
 
-    def describe_code(self, code_id: int, description: str) -> Changes:
-        return self._codebook(codebook.describe_code, code_id, description)
+    def describe_code(
+        self, code_id: int, description: str, expected_version: int | None = None
+    ) -> Changes:
+        return self._codebook(
+            codebook.describe_code, code_id, description, expected_version=expected_version
+        )
 
     def set_shortcut(self, code_id: int, key: int | None) -> Changes:
         return self._codebook(codebook.set_shortcut, code_id, key)

@@ -426,7 +426,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
 
     def save_article_memo(self, memo: str) -> None:
         if self.reader.document is not None:
-            self._run(self.service.set_document_memo, self.reader.document.id, memo)
+            document = self.reader.document
+            self._run(self.service.set_document_memo, document.id, memo, document.version)
 
     def set_status(self, status: str) -> None:
         if self.reader.document is not None:

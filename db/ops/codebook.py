@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
-from db.errors import InvalidInput, NotFound
+from db.errors import Conflict, InvalidInput, NotFound
 from db.models import Annotation, AnnotationCode, Code, utcnow
 from db.ops.history import Recorder
 
@@ -71,9 +71,14 @@ def create_code(
 
 
 def rename_code(
-    session: Session, code_id: int, name: str, *, coder_id: int | None = None
+    session: Session,
+    code_id: int,
+    name: str,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
-    code = _code(session, code_id)
+    code = _code(session, code_id, expected_version)
     new = _valid_name(session, name, code.parent_id, exclude=code_id)
     recorder = _recorder(
         session, coder_id, "rename_code", f"Rename code {code.name} → {new}", [code_id]
@@ -83,18 +88,28 @@ def rename_code(
 
 
 def recolor_code(
-    session: Session, code_id: int, color: str, *, coder_id: int | None = None
+    session: Session,
+    code_id: int,
+    color: str,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
-    code = _code(session, code_id)
+    code = _code(session, code_id, expected_version)
     recorder = _recorder(session, coder_id, "recolor_code", f"Recolour code {code.name}", [code_id])
     code.color = _valid_color(color)
     return recorder.finish()
 
 
 def describe_code(
-    session: Session, code_id: int, description: str, *, coder_id: int | None = None
+    session: Session,
+    code_id: int,
+    description: str,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
-    code = _code(session, code_id)
+    code = _code(session, code_id, expected_version)
     summary = f"Describe code {code.name}"
     recorder = _recorder(session, coder_id, "describe_code", summary, [code_id])
     code.description = description.strip()
@@ -266,10 +281,15 @@ def _parent_is(parent_id: int | None):
     return Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
 
 
-def _code(session: Session, code_id: int) -> Code:
+def _code(session: Session, code_id: int, expected_version: int | None = None) -> Code:
     code = session.get(Code, code_id)
     if code is None or code.deleted_at is not None:
         raise NotFound("That code no longer exists.")
+    if expected_version is not None and code.version != expected_version:
+        raise Conflict(
+            f"Someone changed the code meanwhile (it is now “{code.name}”, {code.color}); "
+            "their change was kept. Look again and redo yours if it still applies."
+        )
     return code
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
-from db.errors import InvalidInput, NotFound
+from db.errors import Conflict, InvalidInput, NotFound
 from db.logic.metadata import shorten
 from db.models import Document, DocumentStatus, utcnow
 from db.ops.history import Recorder
@@ -39,9 +39,19 @@ def update_metadata(
 
 
 def set_document_memo(
-    session: Session, document_id: int, memo: str, *, coder_id: int | None = None
+    session: Session,
+    document_id: int,
+    memo: str,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
     doc = _document(session, document_id)
+    if expected_version is not None and doc.version != expected_version:
+        raise Conflict(
+            "Someone changed this article's memo or metadata meanwhile; their version was kept: "
+            f"“{shorten(doc.memo, 80)}”. Copy your text, reload the article and merge by hand."
+        )
     if doc.memo == memo:
         return Changes()
     recorder = Recorder(session, coder_id, "document_memo", f"Memo on “{shorten(doc.title, 40)}”")

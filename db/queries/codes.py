@@ -62,6 +62,7 @@ def list_codes(
             n_mine=counts.get(c.id, (0, 0))[1],
             archived=c.archived,
             position=c.position,
+            version=c.version,
         )
         for c in _tree_order(codes)
         if include_archived or not c.archived

@@ -61,6 +61,7 @@ def get_document(session: Session, document_id: int) -> DocumentRecord:
         text=doc.text,
         source_name=doc.source_name,
         memo=doc.memo,
+        version=doc.version,
         extra=dict(doc.extra or {}),
     )
 

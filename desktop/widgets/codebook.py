@@ -135,17 +135,18 @@ class CodebookPanel(QWidget):
     def rename_dialog(self, code: CodeRecord) -> None:
         name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=code.name)
         if ok:
-            self._run(self.controller.service.rename_code, code.id, name)
+            self._run(self.controller.service.rename_code, code.id, name, code.version)
 
     def recolor_dialog(self, code: CodeRecord) -> None:
         color = QColorDialog.getColor(QColor(code.color), self, f"Colour of “{code.name}”")
         if color.isValid():
-            self._run(self.controller.service.recolor_code, code.id, color.name())
+            self._run(self.controller.service.recolor_code, code.id, color.name(), code.version)
 
     def _save_rule(self) -> None:
         code = self.current_code()
         if code is not None:
-            self._run(self.controller.service.describe_code, code.id, self.rule.toPlainText())
+            service = self.controller.service
+            self._run(service.describe_code, code.id, self.rule.toPlainText(), code.version)
 
     def set_key(self, code: CodeRecord, key: int | None) -> None:
         self._run(self.controller.service.set_shortcut, code.id, key)

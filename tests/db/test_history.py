@@ -145,3 +145,30 @@ def test_codebook_rules_for_moves(coded):
     assert [c.path for c in service.codes()] == ["Hamas", "Actors", "Actors/Hamas"]
     service.set_archived(other, True)
     assert [c.archived for c in service.codes()] == [True, False, False]
+
+
+def test_edits_on_a_stale_view_are_conflicts_not_overwrites(project_path, corpus_files):
+    from db.errors import Conflict
+
+    ann, bob = ProjectService.open(project_path), ProjectService.open(project_path)
+    ann.use_coder("ann")
+    bob.use_coder("bob")
+    ann.import_files(corpus_files[:1])
+    code, _ = ann.create_code("Truce")
+    seen = ann.codes()[0]  # what ann's codebook shows
+    bob.rename_code(code, "Ceasefire", bob.codes()[0].version)
+    with pytest.raises(Conflict, match="now “Ceasefire”"):
+        ann.rename_code(code, "Temporary truce", seen.version)
+    with pytest.raises(Conflict):
+        ann.describe_code(code, "rule", seen.version)
+    assert [c.name for c in ann.codes()] == ["Ceasefire"]
+    ann.rename_code(code, "Temporary truce", ann.codes()[0].version)  # after a fresh look: fine
+
+    doc = ann.documents()[0].id
+    version = ann.document(doc).version
+    bob.set_document_memo(doc, "bob's note", bob.document(doc).version)
+    with pytest.raises(Conflict, match="bob's note"):
+        ann.set_document_memo(doc, "ann's note", version)
+    assert ann.document(doc).memo == "bob's note"
+    ann.close()
+    bob.close()

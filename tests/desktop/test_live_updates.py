@@ -113,3 +113,18 @@ def test_the_window_works_on_a_postgresql_project(qtbot, pg_url, corpus_files, t
     assert window.service.annotations(window.reader.document.id) == []
     window.close()
     window.controller.close()
+
+
+def test_a_rename_on_a_stale_codebook_is_reported_not_applied(
+    qtbot, project_path, data_dir, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    ann = open_window(qtbot, project_path, "ann", settings_dir=tmp_path)
+    code = ann.create_code("Truce")
+    ann.controller._poll.stop()  # ann looks away: no live update before the rename
+    ann.service.__class__.open(project_path).rename_code(code, "Ceasefire")  # another program
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Temporary truce", True))
+    ann.codebook.rename_dialog(ann.codes.by_id(code))
+    assert "changed the code meanwhile" in ann.last_error
+    assert [c.name for c in ann.service.codes()] == ["Ceasefire"]
