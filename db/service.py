@@ -228,9 +228,13 @@ class ProjectService:
             return annotating.delete_annotation(s, self.coder_id, annotation_id)
 
     # Documents ---------------------------------------------------------------------------
-    def update_metadata(self, document_id: int, meta: DocumentMetadata) -> Changes:
+    def update_metadata(
+        self, document_id: int, meta: DocumentMetadata, expected_version: int | None = None
+    ) -> Changes:
         with self.project.write() as s:
-            return documents.update_metadata(s, document_id, meta, coder_id=self.coder_id)
+            return documents.update_metadata(
+                s, document_id, meta, coder_id=self.coder_id, expected_version=expected_version
+            )
 
     def set_document_memo(
         self, document_id: int, memo: str, expected_version: int | None = None

@@ -417,7 +417,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
             return
         dialog = MetadataDialog(document.metadata, self)
         if dialog.exec():
-            self._run(self.service.update_metadata, document.id, dialog.metadata())
+            update = self.service.update_metadata
+            self._run(update, document.id, dialog.metadata(), document.version)
 
     def open_article_memo(self) -> None:
         self.docks["details"].show()

@@ -22,9 +22,14 @@ STATUSES = ("not started", "in progress", "done")
 
 
 def update_metadata(
-    session: Session, document_id: int, meta: DocumentMetadata, *, coder_id: int | None = None
+    session: Session,
+    document_id: int,
+    meta: DocumentMetadata,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
-    doc = _document(session, document_id)
+    doc = _document(session, document_id, expected_version)
     title = meta.title.strip()
     if not title:
         raise InvalidInput("A document needs a title.")
@@ -46,12 +51,7 @@ def set_document_memo(
     coder_id: int | None = None,
     expected_version: int | None = None,
 ) -> Changes:
-    doc = _document(session, document_id)
-    if expected_version is not None and doc.version != expected_version:
-        raise Conflict(
-            "Someone changed this article's memo or metadata meanwhile; their version was kept: "
-            f"“{shorten(doc.memo, 80)}”. Copy your text, reload the article and merge by hand."
-        )
+    doc = _document(session, document_id, expected_version)
     if doc.memo == memo:
         return Changes()
     recorder = Recorder(session, coder_id, "document_memo", f"Memo on “{shorten(doc.title, 40)}”")
@@ -111,10 +111,16 @@ def reading_position(session: Session, document_id: int, coder_id: int) -> int:
     )
 
 
-def _document(session: Session, document_id: int) -> Document:
+def _document(session: Session, document_id: int, expected_version: int | None = None) -> Document:
     doc = session.get(Document, document_id)
     if doc is None or doc.deleted_at is not None:
         raise NotFound(f"Document {document_id} no longer exists.")
+    if expected_version is not None and doc.version != expected_version:
+        raise Conflict(
+            "Someone changed this article's memo or metadata meanwhile; their version was kept "
+            f"(title “{shorten(doc.title, 60)}”, memo “{shorten(doc.memo, 60)}”). "
+            "Reload the article and redo your change if it still applies."
+        )
     return doc
 
 

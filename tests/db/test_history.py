@@ -169,6 +169,8 @@ def test_edits_on_a_stale_view_are_conflicts_not_overwrites(project_path, corpus
     bob.set_document_memo(doc, "bob's note", bob.document(doc).version)
     with pytest.raises(Conflict, match="bob's note"):
         ann.set_document_memo(doc, "ann's note", version)
+    with pytest.raises(Conflict):
+        ann.update_metadata(doc, DocumentMetadata("Ann's title"), version)
     assert ann.document(doc).memo == "bob's note"
     ann.close()
     bob.close()
