@@ -80,3 +80,42 @@ def test_quitting_with_waiting_changes_asks_first(qtbot, window, monkeypatch):
     assert not window.close()
     monkeypatch.setattr(window, "confirm", lambda *a: True)
     assert window.close()
+
+
+class MemoryKeyring:
+    """Stands in for the operating system's keyring (not for anything of ours)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, account):
+        return self.store.get((service, account))
+
+    def set_password(self, service, account, password):
+        self.store[(service, account)] = password
+
+
+def test_server_password_goes_to_the_keyring_only_when_asked(qtbot, monkeypatch):
+    import keyring
+
+    from desktop.dialogs.server import ServerDialog
+
+    memory = MemoryKeyring()
+    monkeypatch.setattr(keyring, "get_password", memory.get_password)
+    monkeypatch.setattr(keyring, "set_password", memory.set_password)
+    dialog = ServerDialog("ann")
+    qtbot.addWidget(dialog)
+    dialog.password.setText("s3cret")
+    dialog.accept()
+    assert memory.store == {}  # not asked: not kept
+    dialog = ServerDialog("ann")
+    qtbot.addWidget(dialog)
+    dialog.password.setText("s3cret")
+    dialog.remember.setChecked(True)
+    dialog.accept()
+    assert memory.store == {("Marginalia", "ann@localhost:5432/marginalia"): "s3cret"}
+    again = ServerDialog("ann")
+    qtbot.addWidget(again)
+    assert again.password.text() == "s3cret" and again.remember.isChecked()
