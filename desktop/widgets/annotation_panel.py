@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from db.logic.metadata import shorten
 from db.records import AnnotationRecord, CodeRecord
+from desktop.widgets.draft import DraftEdit
 
 
 class AnnotationPanel(QWidget):
@@ -33,7 +33,7 @@ class AnnotationPanel(QWidget):
         self.info = QLabel(objectName="panelInfo")
         self.codes = QListWidget(self)
         self.codes.itemChanged.connect(self._item_changed)
-        self.memo = QPlainTextEdit(self, placeholderText="Memo on this highlight…")
+        self.memo = DraftEdit(self, "Memo on this highlight…")
         self.memo.setMaximumHeight(110)
         self.save_memo = QPushButton("Save memo", self)
         self.save_memo.clicked.connect(self._save_memo)
@@ -89,7 +89,7 @@ class AnnotationPanel(QWidget):
         if annotation is None:
             self.quote.setText("Click a highlight in the text to see and edit its codes.")
             self.info.setText("")
-            self.memo.setPlainText("")
+            self.memo.show_text(None, "")
         else:
             self.quote.setText(f"“{shorten(annotation.quote, 300)}”")
             when = annotation.created_at.strftime("%Y-%m-%d %H:%M")
@@ -101,7 +101,7 @@ class AnnotationPanel(QWidget):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 checked = code.id in annotation.code_ids
                 item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            self.memo.setPlainText(annotation.memo)
+            self.memo.show_text(annotation.id, annotation.memo)
         self._filling = False
 
     def _item_changed(self, item: QListWidgetItem) -> None:

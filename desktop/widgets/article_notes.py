@@ -7,13 +7,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from db.ops.documents import STATUSES
+from desktop.widgets.draft import DraftEdit
 
 
 class ArticleNotes(QWidget):
@@ -25,9 +25,9 @@ class ArticleNotes(QWidget):
         self.status = QComboBox(self)
         self.status.addItems(list(STATUSES))
         self.status.activated.connect(lambda _i: self.status_chosen.emit(self.status.currentText()))
-        self.memo = QPlainTextEdit(self, placeholderText="Memo on this article…")
+        self.memo = DraftEdit(self, "Memo on this article…")
         self.save = QPushButton("Save memo", self)
-        self.save.clicked.connect(lambda: self.memo_saved.emit(self.memo.toPlainText()))
+        self.save.clicked.connect(self._save)
         row = QHBoxLayout()
         row.addWidget(QLabel("My status:"))
         row.addWidget(self.status, 1)
@@ -38,9 +38,12 @@ class ArticleNotes(QWidget):
         layout.addWidget(self.memo, 1)
         self.show_article(None, "", "not started")
 
+    def _save(self) -> None:
+        self.memo_saved.emit(self.memo.toPlainText())
+
     def show_article(self, document_id: int | None, memo: str, status: str) -> None:
         enabled = document_id is not None
         for widget in (self.status, self.memo, self.save):
             widget.setEnabled(enabled)
-        self.memo.setPlainText(memo)
+        self.memo.show_text(document_id, memo)
         self.status.setCurrentText(status)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from db.records import CodeRecord
 from desktop.models.codes import CodeTreeModel
 from desktop.project import ProjectController
+from desktop.widgets.draft import DraftEdit
 
 
 class CodebookPanel(QWidget):
@@ -58,7 +58,7 @@ class CodebookPanel(QWidget):
 
         self.show_archived = QCheckBox("Show archived", self)
         self.show_archived.toggled.connect(model.set_show_archived)
-        self.rule = QPlainTextEdit(self, placeholderText="The coding rule for this code…")
+        self.rule = DraftEdit(self, "The coding rule for this code…")
         self.rule.setMaximumHeight(90)
         self.save_rule = QPushButton("Save rule", self)
         self.save_rule.clicked.connect(self._save_rule)
@@ -112,7 +112,7 @@ class CodebookPanel(QWidget):
         self._selected_id = code.id if code else None
         self.rule.setEnabled(code is not None)
         self.save_rule.setEnabled(code is not None)
-        self.rule.setPlainText(code.description if code else "")
+        self.rule.show_text(code.id if code else None, code.description if code else "")
 
     # Edits -------------------------------------------------------------------------------
     def _run(self, action, *args):

@@ -300,3 +300,24 @@ def test_models_pass_the_model_tester(qtbot, window, corpus_files, qtmodeltester
     ):
         qtmodeltester.check(model)
     assert window.codes.rowCount(window.codes.index_of(parent)) == 1
+
+
+def test_a_memo_being_typed_survives_refreshes(qtbot, window, project_path, corpus_files):
+    a = window.create_code("A")
+    b = window.create_code("B")
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    annotation_id = window.apply_code(a)
+    window.show_highlights_at(window.reader.annotations[0].start)
+    window.panel.memo.setPlainText("half-written thought")
+    window.panel.codes.item(1).setCheckState(Qt.CheckState.Checked)  # an edit: views refresh
+    window.controller.changed.emit(window.service.set_codes(annotation_id, add=[b]))
+    assert window.panel.memo.toPlainText() == "half-written thought"
+    window.codebook.select_code(a)
+    window.codebook.rule.setPlainText("rule draft")
+    window.create_code("C")  # the code tree resets
+    window.codebook.select_code(a)
+    assert window.codebook.rule.toPlainText() == "rule draft"
+    qtbot.mouseClick(window.panel.save_memo, Qt.MouseButton.LeftButton)
+    assert db_rows(project_path, "SELECT memo FROM annotation") == [("half-written thought",)]
