@@ -34,8 +34,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def make_engine(url: str) -> Engine:
-    if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+    if not is_sqlite(url):  # a silent network must not freeze the window for minutes
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes.util
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 XCB_LIBRARIES = {
@@ -70,7 +71,8 @@ def run(
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Marginalia")
     app.setStyleSheet(style_sheet())
-    settings = Settings()
+    # A screenshot must not answer the first-run question nor change the remembered project.
+    settings = Settings(Path(tempfile.mkdtemp()) / "settings.ini") if screenshot else Settings()
 
     name = coder_name(settings, coder, ask=screenshot is None)
     if name is None:

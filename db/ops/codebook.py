@@ -231,8 +231,8 @@ def delete_code(session: Session, code_id: int, *, coder_id: int | None = None) 
 
 
 def usage(session: Session, code_id: int) -> int:
-    """How many live annotations carry this code (the GUI asks before deleting a used code)."""
-    return len(_annotations_tagged(session, [code_id]))
+    """Live annotations carrying this code or a sub-code (all lose a tag if it is deleted)."""
+    return len(_annotations_tagged(session, _descendants_and_self(session, code_id)))
 
 
 def _recorder(session, coder_id, action: str, summary: str, code_ids) -> Recorder:

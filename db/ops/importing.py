@@ -63,6 +63,11 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[s
 
 def read_article(path: Path) -> Article:
     try:
+        size = path.stat().st_size
+        if size > text.MAX_FILE_BYTES:  # say so before reading gigabytes into memory
+            raise text.TextRejected(
+                f"too large ({size / 1e6:.1f} MB; the limit is {text.MAX_FILE_BYTES // 10**6} MB)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise text.TextRejected(f"cannot be read ({exc.strerror or exc})") from exc

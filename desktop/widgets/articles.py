@@ -108,10 +108,12 @@ class ArticlesPanel(QWidget):
 
     # Choices -----------------------------------------------------------------------------
     def set_outlets(self, outlets: list[str]) -> None:
-        _refill(self.outlet, [(ANY, None), *[(o, o) for o in outlets]], "All outlets")
+        if not _refill(self.outlet, [(ANY, None), *[(o, o) for o in outlets]], "All outlets"):
+            self.apply_filters()
 
     def set_codes(self, codes: list[CodeRecord]) -> None:
-        _refill(self.code, [(ANY, None), *[(c.path, c.id) for c in codes]], "Any code")
+        if not _refill(self.code, [(ANY, None), *[(c.path, c.id) for c in codes]], "Any code"):
+            self.apply_filters()
 
     def criteria(self) -> DocumentFilter:
         code_id = self.code.currentData()
@@ -174,8 +176,8 @@ class ArticlesPanel(QWidget):
             self.view.setCurrentIndex(self.proxy.index(0, 0))
 
 
-def _refill(combo: QComboBox, items: list[tuple[str, object]], any_label: str) -> None:
-    """Replace a combo's items, keeping the current choice when it still exists."""
+def _refill(combo: QComboBox, items: list[tuple[str, object]], any_label: str) -> bool:
+    """Replace a combo's items, keeping the current choice; False when that choice is gone."""
     keep = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
@@ -184,6 +186,7 @@ def _refill(combo: QComboBox, items: list[tuple[str, object]], any_label: str) -
     found = combo.findData(keep) if keep is not None else 0
     combo.setCurrentIndex(max(0, found))
     combo.blockSignals(False)
+    return found >= 0
 
 
 def _date(text: str) -> date | None:

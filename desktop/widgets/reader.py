@@ -6,7 +6,7 @@ UTF-16 ↔ code-point conversion alone (db.logic.offsets).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -89,13 +89,23 @@ class ReaderBody(QTextEdit):
             return
         super().keyPressEvent(event)
 
+    def char_at(self, point: QPoint) -> int:
+        """The UTF-16 position of the character under ``point`` (viewport coordinates), or -1.
+
+        cursorForPosition gives the nearest caret position, which is one character off on the
+        right half of a character; an exact hit test names the character itself.
+        """
+        offset = QPoint(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        layout = self.document().documentLayout()
+        return layout.hitTest(QPointF(point + offset), Qt.HitTestAccuracy.ExactHit)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            self.clicked_at.emit(self.cursorForPosition(event.position().toPoint()).position())
+            self.clicked_at.emit(self.char_at(event.position().toPoint()))
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        self.context_menu_at.emit(event.globalPos(), self.cursorForPosition(event.pos()).position())
+        self.context_menu_at.emit(event.globalPos(), self.char_at(event.pos()))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -259,7 +269,8 @@ class ReaderView(QWidget):
         return self.body.find(needle)
 
     def offset_at(self, utf16_position: int) -> int:
-        return self._offsets.from_utf16(utf16_position)
+        """-1 (no character under the pointer) stays -1: it is inside no highlight."""
+        return -1 if utf16_position < 0 else self._offsets.from_utf16(utf16_position)
 
     def annotations_at(self, offset: int) -> list[AnnotationRecord]:
         return [a for a in self.annotations if a.start <= offset < a.end]

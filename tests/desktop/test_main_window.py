@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QColorDialog, QInputDialog
 
@@ -321,3 +321,52 @@ def test_a_memo_being_typed_survives_refreshes(qtbot, window, project_path, corp
     assert window.codebook.rule.toPlainText() == "rule draft"
     qtbot.mouseClick(window.panel.save_memo, Qt.MouseButton.LeftButton)
     assert db_rows(project_path, "SELECT memo FROM annotation") == [("half-written thought",)]
+
+
+def test_deleting_a_parent_asks_when_only_a_sub_code_is_used(
+    qtbot, window, corpus_files, monkeypatch
+):
+    parent = window.create_code("Actors")
+    child = window.create_code("Hamas", parent_id=parent)
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    window.apply_code(child)
+    asked = []
+    monkeypatch.setattr(window, "confirm", lambda title, text: asked.append(text) or False)
+    assert not window.codebook.delete(window.codes.by_id(parent))
+    assert "used by 1 highlight" in asked[0]
+
+
+def test_clicking_either_half_of_a_highlights_last_character_finds_it(qtbot, window, corpus_files):
+    code = window.create_code("Truce")
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    window.apply_code(code)
+    body = window.reader.body
+    end = body.toPlainText().index(PASSAGE) + len(PASSAGE)
+    cursor = QTextCursor(body.document())
+    cursor.setPosition(end - 1)
+    left = body.cursorRect(cursor).center()  # the caret before the last character
+    cursor.setPosition(end)
+    right = body.cursorRect(cursor).center()  # and after it
+    for share in (0.25, 0.75):  # left half, then right half, of the last character
+        point = QPoint(left.x() + round((right.x() - left.x()) * share), left.y())
+        window.panel.show_annotations([], [])
+        window._reader_clicked(body.char_at(point))
+        assert window.panel.current is not None, f"missed at {share}"
+
+
+def test_a_filter_whose_choice_disappears_is_dropped(qtbot, window, corpus_files, monkeypatch):
+    code = window.create_code("Truce")
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+    window.reader.find_and_select(PASSAGE)
+    window.apply_code(code)
+    panel = window.articles
+    panel.code.setCurrentIndex(panel.code.findData(code))
+    assert window.documents_proxy.rowCount() == 1
+    monkeypatch.setattr(window, "confirm", lambda *a: True)
+    window.codebook.delete(window.codes.by_id(code))
+    assert panel.code.currentData() is None and window.documents_proxy.rowCount() == 5
