@@ -8,7 +8,8 @@ recorded in the event log under that coder. Nothing here knows about Qt.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from db.changes import Changes
@@ -57,6 +58,18 @@ from db.summaries import tables as summary_tables
 from db.watch import ChangeWatcher
 
 Progress = Callable[[int, int], None]
+
+
+@contextmanager
+def writing_to(target: str | Path) -> Iterator[None]:
+    """File-system failures of an export, as a message for the user (nothing was written)."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InvalidInput(
+            f"Cannot write {Path(target).name}: {reason} ({Path(target).parent})."
+        ) from exc
 
 
 class ProjectService:
@@ -184,8 +197,8 @@ class ProjectService:
     def export_annotations_csv(
         self, target: str | Path, *, excel: bool = False, progress=None
     ) -> int:
-        with self.project.engine.connect() as connection:
-            return write_annotations_csv(connection, target, excel=excel, progress=progress)
+        with writing_to(target), self.project.read() as s:
+            return write_annotations_csv(s.connection(), target, excel=excel, progress=progress)
 
     def seed_sample(self, folder: Path) -> Changes:
         """Load the sample articles and codebook into an empty project (first run); else nothing."""
@@ -429,18 +442,18 @@ class ProjectService:
     def export_positions_csv(
         self, target: str | Path, criteria: StatementFilter | None = None, *, excel: bool = False
     ) -> int:
-        with self.project.read() as s:
+        with writing_to(target), self.project.read() as s:
             return write_positions_csv(s, target, criteria, excel=excel)
 
     def export_summary(
         self, target: str | Path, criteria: StatementFilter | None = None
     ) -> list[Path]:
         """The summary tables as an .xlsx workbook, or CSV files in a folder."""
-        with self.project.read() as s:
+        with writing_to(target), self.project.read() as s:
             return summary_tables.write_summary(summary_tables.summary_tables(s, criteria), target)
 
     def export_brief(self, target: str | Path, criteria: StatementFilter | None = None) -> int:
-        with self.project.read() as s:
+        with writing_to(target), self.project.read() as s:
             return brief.write_brief(s, target, criteria, f"Issue brief — {self.name}")
 
     def export_network(
@@ -452,7 +465,8 @@ class ProjectService:
                 edges = network_export.network_edges(s, kind, criteria, **options)
             except ValueError as exc:
                 raise InvalidInput(str(exc)) from exc
-        return network_export.write_network(edges, kind, target)
+        with writing_to(target):
+            return network_export.write_network(edges, kind, target)
 
     def import_annotations(self, path: str | Path) -> tuple[AnnotationImportReport, Changes]:
         """JSON Lines of annotations and statements, as this coder unless a line names one."""

@@ -62,12 +62,40 @@ def test_excel_flavour_has_a_bom_and_crlf(coded, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
 
 
-def test_failed_export_leaves_no_partial_file(coded, tmp_path):
+def test_failed_export_keeps_the_old_file_and_leaves_no_part_file(coded, tmp_path, monkeypatch):
+    from db.errors import InvalidInput
+    from db.exports import annotations_csv
+
     service, *_ = coded
-    out = tmp_path / "missing-dir" / "out.csv"
-    with pytest.raises(FileNotFoundError):
+    out = tmp_path / "out.csv"
+    out.write_text("the previous export", encoding="utf-8")
+    real = annotations_csv.annotation_rows
+
+    def breaks_midway(connection, progress=None):
+        rows = real(connection, progress)
+        yield next(rows)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(annotations_csv, "annotation_rows", breaks_midway)
+    with pytest.raises(InvalidInput, match="No space left"):
         service.export_annotations_csv(out)
-    assert not out.exists()
+    assert out.read_text(encoding="utf-8") == "the previous export"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    with pytest.raises(InvalidInput, match="Cannot write"):
+        service.export_annotations_csv(tmp_path / "missing-dir" / "out.csv")
+
+
+def test_exports_are_ordinary_readable_files(coded, tmp_path):
+    import os
+    import stat
+
+    service, *_ = coded
+    umask = os.umask(0o022)
+    try:
+        service.export_annotations_csv(tmp_path / "new.csv")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
 
 
 def test_cli_export_and_import(coded, tmp_path, capsys, corpus_dir):
