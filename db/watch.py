@@ -56,6 +56,13 @@ class ChangeWatcher:
         changed, self._signature = signature != self._signature, signature
         return changed
 
+    def resync(self) -> None:
+        """Forget what happened so far (our own import or merge is no news)."""
+        self._version = self._data_version()
+        if self._listener is not None:
+            self._notified()
+        self._signature = self._read_signature()
+
     def _notified(self) -> bool:
         """Whether PostgreSQL sent a change notification (a lost listener counts as yes)."""
         try:

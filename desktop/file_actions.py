@@ -134,8 +134,9 @@ class FileActions:
             )
 
     def _start(self, task: Task) -> Task:
-        self.current_task = task
-        task.finished.connect(lambda: setattr(self, "current_task", None))
+        self.tasks.add(task)
+        task.finished.connect(lambda: self.tasks.discard(task))
+        task.finished.connect(self.controller.resync)  # our own job is not news from elsewhere
         return task.start()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -215,6 +216,9 @@ class FileActions:
 
     def open_project(self, path: Path | str, *, create: bool) -> bool:
         """A project file, or a server URL (never remembered: it may carry a password)."""
+        if self.tasks:  # a job's result must land in the project it was started on
+            self.show_error("Wait for the running job to finish (or cancel it) first.")
+            return False
         coder = self.controller.coder_name
         if isinstance(path, str):
             coder = make_url(path).username or coder  # on a server you code as your login

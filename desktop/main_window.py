@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -56,7 +56,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.controller: ProjectController = controller
         self.last_error = ""
         self.last_import = None
-        self.current_task: Task | None = None
+        self.tasks: set[Task] = set()
         self.setAcceptDrops(True)
         self.resize(1380, 860)
 
@@ -489,8 +489,9 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         ):
             event.ignore()
             return
-        if self.current_task is not None:
-            self.current_task.cancel()
+        for task in list(self.tasks):
+            task.cancel()
+        QThreadPool.globalInstance().waitForDone(10_000)  # cancelled jobs roll back first
         self._remember_position()
         self.settings.set_value("window/state", self.saveState())
         self.settings.set_value("window/geometry", self.saveGeometry())

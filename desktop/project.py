@@ -64,6 +64,13 @@ class ProjectController(QObject):
         self._poll.timeout.connect(self.poll)
         self._poll.start(self.POLL_MS)
 
+    def resync(self) -> None:
+        """Take the project as it is now as seen (after our own background job)."""
+        try:
+            self._watcher.resync()
+        except Exception:  # a busy database: the next poll catches up
+            return
+
     def poll(self) -> None:
         """Save waiting edits, then reload views when someone else changed the project."""
         if self.pending:

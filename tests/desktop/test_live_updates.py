@@ -32,11 +32,11 @@ def test_an_annotation_made_in_one_window_appears_in_the_other(
     qtbot.waitUntil(lambda: "Ceasefire" in {c.name for c in ann.codes.codes}, timeout=2500)
 
 
-def test_own_edits_do_not_trigger_a_reload(qtbot, window, corpus_files):
-    import_and_wait(qtbot, window, corpus_files)
-    window.controller.poll()  # the import was ours, but imports count: settle first
+def test_own_edits_and_imports_do_not_trigger_a_reload(qtbot, window, corpus_files):
     reloads = []
     window.controller.changed_elsewhere.connect(lambda: reloads.append(1))
+    import_and_wait(qtbot, window, corpus_files)
+    window.controller.poll()
     window.create_code("Truce")
     window.controller.poll()
     assert reloads == []
