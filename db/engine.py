@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -50,3 +50,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+def server_url(user: str, password: str | None, host: str, port: int, database: str) -> str:
+    """A PostgreSQL URL from a connection form (kept in memory: it carries the password)."""
+    return URL.create(
+        "postgresql+psycopg",
+        username=user,
+        password=password or None,
+        host=host,
+        port=port,
+        database=database,
+    ).render_as_string(hide_password=False)
+
+
+def url_user(url: str) -> str | None:
+    """The user name in a server URL (on a server, you code as your login)."""
+    return make_url(url).username

@@ -28,3 +28,7 @@ class Unavailable(ProjectWriteError):
 
 class Conflict(ProjectWriteError):
     """Someone else changed the row since the user saw it; their change was kept."""
+
+
+class Cancelled(Exception):
+    """Raised by a progress callback to stop a long job; its transaction rolls back."""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-from sqlalchemy.engine import make_url
 
 from db.changes import Changes
+from db.engine import url_user
 from db.ops.importing import SUPPORTED_SUFFIXES
 from db.records import ImportReport
 from desktop.dialogs.network import NetworkDialog
@@ -95,7 +95,15 @@ class FileActions:
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> Task:
-        return self.export(path, "Exporting annotations…", self.service.export_annotations_csv)
+        service = self.service
+        task = Task(
+            self,
+            "Exporting annotations…",
+            lambda progress: service.export_annotations_csv(path, progress=progress),
+        )  # Cancel stops between batches and leaves no file behind
+        task.succeeded.connect(lambda _r: self.statusBar().showMessage(f"Written: {path}", 10000))
+        task.failed.connect(self.show_error)
+        return self._start(task)
 
     def export(self, path: Path, title: str, write, *args, **kwargs) -> Task:
         """Run an export in the background; say where it went, or why it failed."""
@@ -221,7 +229,7 @@ class FileActions:
             return False
         coder = self.controller.coder_name
         if isinstance(path, str):
-            coder = make_url(path).username or coder  # on a server you code as your login
+            coder = url_user(path) or coder  # on a server you code as your login
         try:
             controller = open_controller(path, coder, create=create)
         except Exception as exc:  # any failure to open is shown; nothing changes

@@ -15,8 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from db.errors import MarginaliaError
-from db.ops.importing import Cancelled
+from db.errors import Cancelled, MarginaliaError
 
 Job = Callable[[Callable[[int, int], None]], Any]
 

@@ -48,8 +48,9 @@ def iso_utc(column, dialect: str):
     return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 
 
-def annotation_rows(connection: Connection, progress: Callable[[int], None] | None = None):
-    """Yield safe CSV rows in document, start order; ``progress(rows_so_far)`` per batch."""
+def annotation_rows(connection: Connection, progress: Callable[[int, int], None] | None = None):
+    """Yield safe CSV rows in document, start order; ``progress(rows_so_far, 0)`` per batch
+    (0: the total is not known in advance)."""
     dialect = connection.dialect.name
     codes = select(Code.id, Code.name, Code.parent_id)
     paths = code_paths(list(connection.execute(codes)))
@@ -117,7 +118,7 @@ def annotation_rows(connection: Connection, progress: Callable[[int], None] | No
             )
         done += len(batch)
         if progress:
-            progress(done)
+            progress(done, 0)
 
 
 def write_annotations_csv(
@@ -125,7 +126,7 @@ def write_annotations_csv(
     target: str | Path,
     *,
     excel: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the CSV atomically; returns the number of rows."""
     return write_csv(target, COLUMNS, annotation_rows(connection, progress), excel=excel)

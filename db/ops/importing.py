@@ -25,10 +25,6 @@ Progress = Callable[[int, int], None]
 """Called as progress(done, total); raise Cancelled inside it to stop (the batch rolls back)."""
 
 
-class Cancelled(Exception):
-    """Raised by a progress callback to stop a long job; the transaction rolls back."""
-
-
 @dataclass(frozen=True, slots=True)
 class Article:
     name: str

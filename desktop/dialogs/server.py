@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
+from db.engine import server_url
 from desktop.secrets import load_password, save_password
 
 
@@ -68,11 +68,10 @@ class ServerDialog(QDialog):
 
     def url(self) -> str:
         """The connection URL (held in memory only: it carries the password)."""
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.user.text().strip(),
-            password=self.password.text() or None,
-            host=self.host.text().strip(),
-            port=self.port.value(),
-            database=self.database.text().strip(),
-        ).render_as_string(hide_password=False)
+        return server_url(
+            self.user.text().strip(),
+            self.password.text(),
+            self.host.text().strip(),
+            self.port.value(),
+            self.database.text().strip(),
+        )

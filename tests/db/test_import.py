@@ -3,6 +3,7 @@ import unicodedata
 import pytest
 from sqlalchemy import func, select
 
+from db.errors import Cancelled
 from db.logic.text import decode
 from db.models import Document
 from db.ops import importing
@@ -78,9 +79,9 @@ def test_cancel_during_the_write_leaves_no_partial_rows(service, corpus_files):
     def progress(done, total):
         calls.append(done)
         if done > len(corpus_files):  # the write phase has begun
-            raise importing.Cancelled
+            raise Cancelled
 
-    with pytest.raises(importing.Cancelled):
+    with pytest.raises(Cancelled):
         service.import_files(corpus_files, progress)
     assert calls and count_documents(service) == 0
     report, _ = service.import_files(corpus_files)  # and the next try works
