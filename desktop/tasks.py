@@ -54,6 +54,7 @@ class _Runnable(QRunnable):
 class Task(QObject):
     """One running job. ``finished`` fires once, after success, failure or cancel."""
 
+    progressed = Signal(int, int)  # done, total (0: unknown)
     succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
@@ -88,6 +89,7 @@ class Task(QObject):
     def _progressed(self, done: int, total: int) -> None:
         self.dialog.setMaximum(total)
         self.dialog.setValue(done)
+        self.progressed.emit(done, total)
 
     def _finish(self, *_args) -> None:
         self.dialog.reset()

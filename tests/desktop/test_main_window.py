@@ -218,10 +218,17 @@ def test_cancelled_import_writes_nothing(qtbot, window, tmp_path):
     for i in range(3000):
         (folder / f"{i:05}.txt").write_text(f"Article {i}\n\nBody {i} " * 20, encoding="utf-8")
     task = window.import_paths([folder])
-    task.cancel()
-    with qtbot.waitSignal(task.cancelled, timeout=30000):
+    writing = []
+
+    def cancel_while_writing(done, total):  # past half: the rows are being inserted
+        if done > total / 2 and not writing:
+            writing.append(done)
+            task.cancel()
+
+    task.progressed.connect(cancel_while_writing)
+    with qtbot.waitSignal(task.cancelled, timeout=60000):
         pass
-    assert window.service.documents() == []
+    assert writing and window.service.documents() == []
 
 
 def test_edit_metadata_form(qtbot, window, project_path, corpus_files, monkeypatch):
@@ -370,3 +377,31 @@ def test_a_filter_whose_choice_disappears_is_dropped(qtbot, window, corpus_files
     monkeypatch.setattr(window, "confirm", lambda *a: True)
     window.codebook.delete(window.codes.by_id(code))
     assert panel.code.currentData() is None and window.documents_proxy.rowCount() == 5
+
+
+def test_dragging_files_over_the_window_is_accepted(qtbot, window, corpus_files):
+    from PySide6.QtGui import QDragEnterEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(corpus_files[0]))])
+    event = QDragEnterEvent(
+        QPoint(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(event)
+    assert event.isAccepted()
+    text_only = QMimeData()
+    text_only.setText("not a file")
+    refused = QDragEnterEvent(
+        QPoint(20, 20),
+        Qt.DropAction.CopyAction,
+        text_only,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    refused.ignore()
+    window.dragEnterEvent(refused)
+    assert not refused.isAccepted()
