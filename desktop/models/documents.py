@@ -6,34 +6,30 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 
 from db.records import DocumentRow
+from desktop.models.base import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_MARKS = {"not started": "", "in progress": "◐", "done": "✓"}
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(RecordTableModel[DocumentRow]):
     HEADERS = ("Title", "Outlet", "Published", "#", "Status", "Memo")
+
+    document_at = RecordTableModel.record_at
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[DocumentRow] = []
         self._row_of: dict[int, int] = {}
 
     def set_rows(self, rows: list[DocumentRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
         self._row_of = {r.id: i for i, r in enumerate(rows)}
-        self.endResetModel()
+        self.set_records(rows)
 
     def update_rows(self, rows: list[DocumentRow]) -> None:
         """Replace these rows in place (selection and scroll stay); unknown ids are ignored.
@@ -56,15 +52,6 @@ class DocumentTableModel(QAbstractTableModel):
 
     def row_of(self, document_id: int) -> int | None:
         return self._row_of.get(document_id)
-
-    def document_at(self, row: int) -> DocumentRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
         if orientation != Qt.Orientation.Horizontal:
