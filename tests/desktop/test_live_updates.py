@@ -128,3 +128,20 @@ def test_a_rename_on_a_stale_codebook_is_reported_not_applied(
     ann.codebook.rename_dialog(ann.codes.by_id(code))
     assert "changed the code meanwhile" in ann.last_error
     assert [c.name for c in ann.service.codes()] == ["Ceasefire"]
+
+
+def test_two_windows_on_a_postgresql_server_see_each_other(qtbot, pg_url, corpus_files, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ann = open_window(qtbot, pg_url, "ann", settings_dir=tmp_path / "a")
+    code = ann.create_code("Truce")
+    import_and_wait(qtbot, ann, corpus_files)
+    bob = open_window(qtbot, pg_url, "bob", settings_dir=tmp_path / "b")
+    open_titled(bob, PASSAGE)
+    open_titled(ann, PASSAGE)
+    ann.reader.find_and_select(PASSAGE)
+    ann.apply_code(code)
+    qtbot.waitUntil(lambda: [a.quote for a in bob.reader.annotations] == [PASSAGE], timeout=2500)
+    for window in (ann, bob):
+        window.close()
+        window.controller.close()
