@@ -10,14 +10,15 @@ from datetime import date
 from pathlib import Path
 
 from db import server
-from db.errors import MarginaliaError
+from db.errors import InvalidInput, MarginaliaError
+from db.exports.csvfile import write_csv
 from db.logic.networks import NORMALISATIONS
 from db.paths import os_user_name
 from db.queries.positions import StatementFilter
 from db.service import ProjectService
 from db.summaries.networks import KINDS
 
-COMMANDS = ("import", "import-annotations", "export", "merge", "server")
+COMMANDS = ("import", "import-annotations", "export", "merge", "server", "agreement")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     mrg = sub.add_parser("merge", help="merge coders' copies into a master project (by UUID)")
     mrg.add_argument("master", help="master project file (or server URL)")
     mrg.add_argument("copies", nargs="+", help="project files to merge in")
+
+    agr = sub.add_parser("agreement", help="inter-coder agreement on sentence units")
+    agr.add_argument("project")
+    agr.add_argument("--coders", required=True, help="comma-separated coder names (2 or more)")
+    agr.add_argument("--code", action="append", help="only this code path (repeatable)")
+    agr.add_argument("-o", "--output", type=Path, help="also write the table as CSV")
 
     srv = sub.add_parser("server", help="set up a PostgreSQL team server")
     srv_sub = srv.add_subparsers(dest="action", required=True)
@@ -90,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _merge(args)
         if args.command == "server":
             return _server(args)
+        if args.command == "agreement":
+            return _agreement(args)
         return _export(args)
     except MarginaliaError as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
@@ -119,6 +128,29 @@ def _import_annotations(args: argparse.Namespace) -> int:
     if details := report.details():
         print(details)
     return 0 if report.annotations or not report.skipped else 1
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()]
+    if len(coders) < 2:
+        raise InvalidInput("Name at least two coders: --coders A,B")
+    service = ProjectService.open(args.project, create=False)
+    try:
+        rows = service.agreement(coders, args.code)
+    finally:
+        service.close()
+    header = ("coefficient", "code", "value", "units", "compared")
+    table = [(r.coefficient, r.code, f"{r.value:.3f}", r.units, r.compared) for r in rows]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *table, strict=True)]
+    for line in (header, *table):
+        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
+    if args.output:
+        write_csv(
+            args.output,
+            header,
+            ([r.coefficient, r.code, r.value, r.units, r.compared] for r in rows),
+        )
+    return 0
 
 
 def _server(args: argparse.Namespace) -> int:

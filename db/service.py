@@ -34,6 +34,7 @@ from db.ops.import_annotations import AnnotationImportReport
 from db.ops.merge import MergeReport
 from db.paths import is_network_path
 from db.project import Project
+from db.queries import agreement as agreement_queries
 from db.queries import annotations as annotation_queries
 from db.queries import codes as code_queries
 from db.queries import documents as document_queries
@@ -101,6 +102,11 @@ class ProjectService:
             return copy_sqlite(self.project.path, target)
         except (OSError, sqlite3.Error) as exc:
             raise InvalidInput(f"The backup could not be written: {exc}") from exc
+
+    def agreement(self, coders: list[str], code_paths: list[str] | None = None):
+        """Agreement on sentence units, per code and overall (see db.queries.agreement)."""
+        with self.project.read() as s:
+            return agreement_queries.sentence_agreement(s, coders, code_paths)
 
     def merge_from(self, source: str | Path) -> tuple[MergeReport, Changes]:
         """Fold another project (a coder's copy) into this one; idempotent, conflicts reported."""

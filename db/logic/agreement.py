@@ -7,6 +7,7 @@ inputs (pairs of labels, a subjects × categories count table) stay explicit and
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Hashable, Sequence
 
@@ -60,3 +61,42 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
 def _same_length(first: Sequence, second: Sequence) -> None:
     if len(first) != len(second) or not first:
         raise ValueError("both coders need labels for the same, non-empty list of units")
+
+
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+
+
+def sentence_units(text: str) -> list[tuple[int, int]]:
+    """Sentences as code-point spans: up to . ! ? … (with closing quotes) or a line break."""
+    units: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start() if match.group() == "\n" else match.end()
+        _add_unit(units, text, start, end)
+        start = match.end()
+    _add_unit(units, text, start, len(text))
+    return units
+
+
+def _add_unit(units: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        units.append((start + lead, start + lead + len(piece.strip())))
+
+
+def coded_units(units: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each unit: does any span overlap it?"""
+    return [any(s < end and e > start for s, e in spans) for start, end in units]
+
+
+def binary_agreement(labels_by_coder: Sequence[Sequence[bool]]) -> dict[str, float]:
+    """Percent agreement plus Cohen's kappa (two coders) or Fleiss' kappa (more)."""
+    if len(labels_by_coder) < 2:
+        raise ValueError("agreement needs at least two coders")
+    units = list(zip(*labels_by_coder, strict=True))
+    agreeing = sum(len(set(unit)) == 1 for unit in units) / len(units)
+    if len(labels_by_coder) == 2:
+        return {"percent agreement": agreeing, "cohen kappa": cohen_kappa(*labels_by_coder)}
+    table = [[sum(unit), len(unit) - sum(unit)] for unit in units]
+    return {"percent agreement": agreeing, "fleiss kappa": fleiss_kappa(table)}

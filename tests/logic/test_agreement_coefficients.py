@@ -49,3 +49,12 @@ def test_cohen_kappa_textbook_example():
     assert cohen_kappa(["a", "b"], ["a", "b"]) == 1.0
     with pytest.raises(ValueError):
         cohen_kappa(["a"], [])
+
+
+def test_sentence_units():
+    from db.logic.agreement import coded_units, sentence_units
+
+    text = "One. Two!\n\nThree “quoted.” Four"
+    units = sentence_units(text)
+    assert [text[s:e] for s, e in units] == ["One.", "Two!", "Three “quoted.”", "Four"]
+    assert coded_units(units, [(2, 7)]) == [True, True, False, False]
