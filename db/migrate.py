@@ -45,8 +45,11 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine) -> Path | None:
-    """Migrate to head; returns the backup file made before changing an existing SQLite file."""
+def upgrade(engine: Engine, *, create: bool = True) -> Path | None:
+    """Migrate to head; returns the backup file made before changing an existing SQLite file.
+
+    With ``create=False`` an empty database is refused instead of becoming a new project.
+    """
     head = head_revision()
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     with engine.connect() as connection:
@@ -58,6 +61,8 @@ def upgrade(engine: Engine) -> Path | None:
         raise ProjectOpenError(
             "This project was written by a newer version of Marginalia; please update the app."
         )
+    if current is None and not create:  # opening (export, merge) must not make a project
+        raise ProjectOpenError("This file is not a Marginalia project (it holds no project).")
     if current is None and tables - {"alembic_version"}:
         raise ProjectOpenError("This database holds other tables and is not a Marginalia project.")
     backup = None

@@ -30,7 +30,7 @@ class Project:
             _check_sqlite_file(self.path, create=create)
         self.engine: Engine = make_engine(self.url)
         try:
-            self.backup = migrate.upgrade(self.engine)
+            self.backup = migrate.upgrade(self.engine, create=create)
         except MarginaliaError:
             self.engine.dispose()
             raise
@@ -112,6 +112,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         return
     if path.is_dir():
         raise ProjectOpenError(f"{path} is a folder, not a project file.")
+    if not create and path.stat().st_size == 0:  # opening must not make an empty file a project
+        raise ProjectOpenError(f"{path.name} is not a Marginalia project (the file is empty).")
     with path.open("rb") as handle:
         head = handle.read(len(SQLITE_MAGIC))
     if head and head != SQLITE_MAGIC:
@@ -145,6 +147,11 @@ def _reason(exc: DatabaseError | OperationalError) -> str:
             return "the database file is damaged. Restore a backup (*.bak.sqlite beside it)."
         if "readonly" in text:
             return "the file is read-only."
+        if "unable to open" in text:
+            return (
+                "the file cannot be opened for writing. SQLite also writes small files beside the "
+                "project, so its folder must be writable: copy the project somewhere you may write."
+            )
     if _temporary(exc) and not isinstance(orig, sqlite3.Error):
         return "the server cannot be reached; Marginalia keeps the change and tries again."
     return text

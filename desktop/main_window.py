@@ -106,7 +106,8 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
             "codebook": self._dock("Codebook", self.codebook, right),
             "details": self._dock("Details", self.details, right),
         }
-        self.docks["library"].setMinimumWidth(430)
+        self.docks["library"].setMinimumWidth(320)
+        self.reader.setMinimumWidth(420)  # side panels give way before the text does
         self.status_counts = QLabel(self)
         self.status_connection = QLabel(self, objectName="connectionState")
         self.statusBar().addPermanentWidget(self.status_connection)

@@ -76,7 +76,15 @@ def _decode_bytes(data: bytes) -> str:
     # Mostly-ASCII text with a few high bytes is a single-byte Western file (Word, old CMS
     # exports); left alone, the detector sometimes reads it as a CJK multi-byte encoding.
     candidates = _SINGLE_BYTE if ascii_share >= 0.9 else None
-    best = from_bytes(data, cp_isolation=candidates).best()
+    matches = list(from_bytes(data, cp_isolation=candidates))
+    # Ties are common for short text (Latin-1 French reads as "valid" cp1250 too): among the
+    # equally good guesses, prefer the more common encodings, Western first.
+    order = {name: i for i, name in enumerate(candidates or _SINGLE_BYTE)}
+    best = min(
+        matches,
+        key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3), order.get(m.encoding, 99)),
+        default=None,
+    )
     if best is None or best.chaos > 0.3:
         raise TextRejected("undecodable (not UTF-8 and no other encoding fits)")
     return str(best)

@@ -168,3 +168,28 @@ def test_backup_command_and_network_share_detection(service, corpus_files, tmp_p
     assert not is_network_path(Path("/mnt/teamwork/p.sqlite"), mounts)
     assert is_network_path(Path("//fileserver/share/p.sqlite"), "")
     assert not service.on_network_share
+
+
+def test_exporting_from_an_empty_file_does_not_turn_it_into_a_project(tmp_path, capsys):
+    from db.cli import main as cli_main
+
+    empty = tmp_path / "zero.sqlite"
+    empty.touch()
+    assert cli_main(["export", "annotations", str(empty), "-o", str(tmp_path / "z.csv")]) == 1
+    assert "not a Marginalia project" in capsys.readouterr().err
+    assert empty.stat().st_size == 0
+    assert not (tmp_path / "z.csv").exists()
+
+
+def test_a_project_in_a_read_only_folder_says_why(tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes to read-only folders; run as a normal user to see the message")
+    Project(tmp_path / "ro" / "p.sqlite").close()
+    (tmp_path / "ro").chmod(0o555)
+    try:
+        with pytest.raises(ProjectOpenError, match="folder must be writable"):
+            Project(tmp_path / "ro" / "p.sqlite", create=False)
+    finally:
+        (tmp_path / "ro").chmod(0o755)

@@ -54,3 +54,15 @@ def test_too_large_is_rejected(monkeypatch):
 
 def test_sha256_is_of_the_normalised_text():
     assert text.sha256(decode(b"a\r\nb")) == text.sha256("a\nb")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Café crème: naïve résumé\n\n© Le Monde\n", "latin-1"),
+        ("Les élèves sont prêts à partir, dit le professeur. Très bien.", "latin-1"),
+        ("Příliš žluťoučký kůň úpěl ďábelské ódy a přeskočil potok.", "cp1250"),
+    ],
+)
+def test_single_byte_encodings_round_trip(text, encoding):
+    assert decode(text.encode(encoding)) == text
