@@ -40,13 +40,17 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[s
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(
+            visible = [
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            ]
+            found = sorted(p for p in visible if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if skipped := len(visible) - len(found):
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                rejected.append((f"{path.name}/", f"{skipped} file(s) skipped: not {kinds}"))
+            files += found
         elif not path.exists():
             rejected.append((path.name, "file not found"))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
