@@ -58,6 +58,7 @@ def test_connect_to_server_dialog_opens_the_server_project(qtbot, window, pg_url
     import desktop.file_actions as file_actions
 
     url = make_url(pg_url)
+    ProjectService.open(pg_url).close()  # the server project exists (as after `server init`)
 
     def fill(dialog):
         dialog.host.setText(url.host)
