@@ -15,15 +15,11 @@ Usage: ``python bench/bench_foundation.py [--articles N] [--keep DIR]``
 
 from __future__ import annotations
 
-import argparse
 import csv
 import filecmp
-import os
-import platform
 import random
 import sqlite3
 import statistics
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,12 +27,22 @@ from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
 from pathlib import Path
 
-import PySide6
-import sqlalchemy
-from PySide6.QtCore import QEvent, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, insert, select
-from synthetic import TextMaker, log, timed, work_folder, write_articles
+from synthetic import (
+    CODES,
+    TextMaker,
+    bench_main,
+    log,
+    ms,
+    qt_application,
+    random_codes,
+    random_spans,
+    table,
+    timed,
+    write_articles,
+)
 
 from db.exports.annotations_csv import COLUMNS
 from db.logic.offsets import quote
@@ -51,23 +57,11 @@ from desktop.widgets.reader import ReaderView
 SEED = 20240611
 RENDER_CHARS = 24_000
 RENDER_HIGHLIGHTS = 2_000
-SPAN_MIN, SPAN_MAX = 20, 400
 RENDER_RUNS = 5
 EXPORT_MIN_ROWS = 100_000
 EXPORT_RUNS = 3
 INSERT_CHUNK = 5_000
-CODES = (
-    ("Conflict", "#eb5757"),
-    ("Economy", "#6fcf97"),
-    ("Diplomacy", "#56ccf2"),
-    ("Humanitarian", "#f2c94c"),
-    ("Blame", "#bb6bd9"),
-    ("Victims", "#f2994a"),
-    ("Sources", "#2d9cdb"),
-    ("Framing", "#9b51e0"),
-)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-QT_NOISE = ("This plugin does not support propagateSizeHints()",)
 RAW_EXPORT_SQL = """
 SELECT a.id, d.id, d.title, d.outlet, d.published, cr.name, co.name, a.start, a."end",
        a.quote, a.memo,
@@ -83,28 +77,6 @@ LEFT JOIN code AS co ON co.id = ac.code_id
 ORDER BY d.id, a.start, a.id, ac.code_id
 """
 SOFT_DELETE_FILTER = "WHERE a.deleted_at IS NULL AND d.deleted_at IS NULL"
-
-
-def quiet_qt_noise(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    """Qt's message handler: drop the offscreen plugin's harmless notices, pass the rest on."""
-    if message not in QT_NOISE:
-        print(f"Qt {kind.name}: {message}", file=sys.stderr)
-
-
-def random_spans(rng: random.Random, length: int, count: int) -> list[tuple[int, int]]:
-    """``count`` distinct spans of SPAN_MIN–SPAN_MAX code points inside a text of ``length``."""
-    spans: set[tuple[int, int]] = set()
-    while len(spans) < count:
-        start = rng.randrange(length - SPAN_MIN)
-        spans.add((start, min(length, start + rng.randint(SPAN_MIN, SPAN_MAX))))
-    return sorted(spans)
-
-
-def random_codes(rng: random.Random, code_ids: Sequence[int], uncoded: float = 0.0) -> list[int]:
-    """Zero (with probability ``uncoded``) or one to three distinct codes, mostly one or two."""
-    if rng.random() < uncoded:
-        return []
-    return rng.sample(list(code_ids), rng.choices((1, 2, 3), (5, 4, 1))[0])
 
 
 # 1. Import ------------------------------------------------------------------------------------
@@ -382,18 +354,6 @@ def compare_exports(ours: Path, raw: Path) -> tuple[bool, int]:
 
 
 # Report ---------------------------------------------------------------------------------------
-def table(rows: Sequence[Sequence[str]]) -> str:
-    """Left-aligned text columns under a header row and a rule."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
 def stage_medians(runs: Sequence[RenderRun]) -> str:
     return ", ".join(
         f"{name} {ms(statistics.median(getattr(r, name) for r in runs))}"
@@ -450,29 +410,7 @@ def report(imp: ImportFigures, ren: RenderFigures, exp: ExportFigures) -> str:
     return "\n".join(details) + "\n\n" + summary
 
 
-def versions() -> str:
-    return (
-        f"Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
-        f"SQLAlchemy {sqlalchemy.__version__}, SQLite {sqlite3.sqlite_version}, "
-        f"{platform.system()} {platform.machine()}"
-    )
-
-
 # Main -----------------------------------------------------------------------------------------
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--articles", type=int, default=2_000, help="articles to import (default 2000)"
-    )
-    parser.add_argument(
-        "--keep", type=Path, metavar="DIR", help="build in DIR (new or empty) and keep it"
-    )
-    args = parser.parse_args(argv)
-    if args.articles < 1:
-        parser.error("--articles must be at least 1")
-    return args
-
-
 def run(folder: Path, articles: int) -> str:
     """Build the project in ``folder``, run the three benchmarks, return the printed report."""
     rng = random.Random(SEED)
@@ -489,8 +427,7 @@ def run(folder: Path, articles: int) -> str:
         log(f"annotating the render article with {RENDER_HIGHLIGHTS:,} highlights")
         document_id = seed_render_article(service, folder / "render", maker, coder_id, code_ids)
         log("rendering")
-        qInstallMessageHandler(quiet_qt_noise)
-        app = QApplication.instance() or QApplication([])
+        app = qt_application()
         ren = bench_render(service, document_id)
         log(f"inserting annotations up to {EXPORT_MIN_ROWS:,} export rows")
         bulk_annotate(service, rng, coder_id, code_ids, EXPORT_MIN_ROWS, document_id)
@@ -503,12 +440,7 @@ def run(folder: Path, articles: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with work_folder(args.keep) as folder:
-        text = run(folder, args.articles)
-    print(f"Marginalia foundation benchmark: {args.articles:,} articles; {versions()}\n")
-    print(text)
+    bench_main(__doc__, "Marginalia foundation benchmark", 2_000, run, argv)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def search(session: Session, query: str, limit: int | None = 2000) -> list[Hit]:
                 "SELECT d.id, d.title, highlight(document_fts, 1, :open, :close), "
                 "instr(d.text, :open) + instr(d.text, :close) "
                 "FROM document_fts JOIN document d ON d.id = document_fts.rowid "
-                "WHERE document_fts MATCH :q AND d.deleted_at IS NULL ORDER BY d.id"
+                "WHERE document_fts MATCH :q AND d.deleted_at IS NULL ORDER BY document_fts.rowid"
             ),
             {"q": fts_query, "open": OPEN, "close": CLOSE},
         )
