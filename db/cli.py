@@ -62,10 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("project", type=Path)
     ann.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
     ann.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
+    ann.add_argument("--coder", action="append", help="only this coder's, e.g. gold (repeatable)")
     pos = what.add_parser("positions", help="statements as CSV (one row per statement)")
     pos.add_argument("project", type=Path)
     pos.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
-    pos.add_argument("--coder", action="append", help="only this coder's (repeatable)")
+    pos.add_argument("--coder", action="append", help="only this coder's, e.g. gold (repeatable)")
     pos.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
     summary = what.add_parser("summary", help="summary tables: an .xlsx workbook or a CSV folder")
     brief = what.add_parser(
@@ -75,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     for sub_parser in (summary, brief, network):
         sub_parser.add_argument("project", type=Path)
         sub_parser.add_argument("-o", "--output", type=Path, required=True)
-        sub_parser.add_argument("--coder", action="append", help="only this coder's (repeatable)")
+        sub_parser.add_argument(
+            "--coder", action="append", help="only this coder's, e.g. gold (repeatable)"
+        )
         sub_parser.add_argument("--since", type=date.fromisoformat, help="published on or after")
         sub_parser.add_argument("--until", type=date.fromisoformat, help="published on or before")
     network.add_argument("--kind", choices=KINDS, default="two-mode")
@@ -180,14 +183,18 @@ def _merge(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     service = ProjectService.open(args.project, create=False)
+    coders = getattr(args, "coder", None)
     criteria = StatementFilter(
-        coders=frozenset(args.coder) if getattr(args, "coder", None) else None,
+        coders=frozenset(coders) if coders else None,
         since=getattr(args, "since", None),
         until=getattr(args, "until", None),
     )
     try:
+        if coders and (unknown := set(coders) - {c.name for c in service.coders()}):
+            raise InvalidInput(f"No coder named {', '.join(sorted(unknown))} in this project.")
         if args.what == "annotations":
-            done = f"{service.export_annotations_csv(args.output, excel=args.excel)} rows"
+            rows = service.export_annotations_csv(args.output, excel=args.excel, coders=coders)
+            done = f"{rows} rows"
         elif args.what == "positions":
             rows = service.export_positions_csv(args.output, criteria, excel=args.excel)
             done = f"{rows} rows"

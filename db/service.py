@@ -8,7 +8,7 @@ recorded in the event log under that coder. Nothing here knows about Qt.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from db.exports.positions_csv import write_positions_csv
 from db.logic.stance import StanceLevel
 from db.migrate import copy_sqlite
 from db.ops import (
+    adjudication,
     annotating,
     autocode,
     codebook,
@@ -37,9 +38,11 @@ from db.project import Project
 from db.queries import agreement as agreement_queries
 from db.queries import annotations as annotation_queries
 from db.queries import codes as code_queries
+from db.queries import comparison as comparison_queries
 from db.queries import documents as document_queries
 from db.queries import positions as position_queries
 from db.queries import search as search_queries
+from db.queries.comparison import Comparison, DisagreementCount
 from db.queries.positions import StatementFilter
 from db.records import (
     ActorRecord,
@@ -107,6 +110,42 @@ class ProjectService:
         """Agreement on sentence units, per code and overall (see db.queries.agreement)."""
         with self.project.read() as s:
             return agreement_queries.sentence_agreement(s, coders, code_paths)
+
+    # Comparison and adjudication -------------------------------------------------------
+    def gold_coder(self) -> int | None:
+        """The gold layer's coder id, if adjudication has begun."""
+        with self.project.read() as s:
+            return comparison_queries.gold_coder_id(s)
+
+    def compare(self, document_id: int, coder_ids: Sequence[int]) -> Comparison:
+        """The coders' passages in one article, and what gold holds there."""
+        with self.project.read() as s:
+            gold = comparison_queries.gold_coder_id(s)
+            return comparison_queries.compare(s, document_id, coder_ids, gold)
+
+    def disagreement_counts(self, coder_ids: Sequence[int]) -> list[DisagreementCount]:
+        with self.project.read() as s:
+            gold = comparison_queries.gold_coder_id(s)
+            return comparison_queries.disagreement_counts(s, coder_ids, gold)
+
+    def accept_coding(
+        self, document_id: int, span: tuple[int, int], from_coders: Sequence[int]
+    ) -> Changes:
+        """Gold takes these coders' highlights in the passage (accept A, B, or both)."""
+        with self.project.write() as s:
+            return adjudication.accept(s, self._coder(), document_id, span, from_coders)
+
+    def settle_passage(
+        self, document_id: int, span: tuple[int, int], items: Iterable[adjudication.Item]
+    ) -> Changes:
+        """Gold's coding of the passage becomes the adjudicator's own edit."""
+        with self.project.write() as s:
+            return adjudication.settle(s, self._coder(), document_id, span, items)
+
+    def accept_agreed(self, coder_ids: Sequence[int]) -> tuple[int, Changes]:
+        """Copy every passage the coders agree on into gold (where gold has nothing yet)."""
+        with self.project.write() as s:
+            return adjudication.accept_agreed(s, self._coder(), coder_ids)
 
     def merge_from(self, source: str | Path) -> tuple[MergeReport, Changes]:
         """Fold another project (a coder's copy) into this one; idempotent, conflicts reported."""
@@ -201,10 +240,18 @@ class ProjectService:
             return importing.import_files(s, paths, progress)
 
     def export_annotations_csv(
-        self, target: str | Path, *, excel: bool = False, progress=None
+        self,
+        target: str | Path,
+        *,
+        excel: bool = False,
+        progress=None,
+        coders: Iterable[str] | None = None,
     ) -> int:
+        """One row per highlight × code; ``coders`` narrows to these (e.g. ["gold"])."""
         with writing_to(target), self.project.read() as s:
-            return write_annotations_csv(s.connection(), target, excel=excel, progress=progress)
+            return write_annotations_csv(
+                s.connection(), target, excel=excel, progress=progress, coders=coders
+            )
 
     def seed_sample(self, folder: Path) -> Changes:
         """Load the sample articles and codebook into an empty project (first run); else nothing."""

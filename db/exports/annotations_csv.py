@@ -7,7 +7,7 @@ get one row with an empty code, so nothing coded is missing from the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import Connection, String, cast, func, select
@@ -48,9 +48,13 @@ def iso_utc(column, dialect: str):
     return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 
 
-def annotation_rows(connection: Connection, progress: Callable[[int, int], None] | None = None):
-    """Yield safe CSV rows in document, start order; ``progress(rows_so_far, 0)`` per batch
-    (0: the total is not known in advance)."""
+def annotation_rows(
+    connection: Connection,
+    progress: Callable[[int, int], None] | None = None,
+    coders: Iterable[str] | None = None,
+):
+    """Yield safe CSV rows in document, start order, of these coders (None: everyone's);
+    ``progress(rows_so_far, 0)`` per batch (0: the total is not known in advance)."""
     dialect = connection.dialect.name
     codes = select(Code.id, Code.name, Code.parent_id)
     paths = code_paths(list(connection.execute(codes)))
@@ -78,6 +82,8 @@ def annotation_rows(connection: Connection, progress: Callable[[int, int], None]
         .where(Annotation.deleted_at.is_(None), Document.deleted_at.is_(None))
         .order_by(Document.id, Annotation.start, Annotation.id, AnnotationCode.code_id)
     )
+    if coders is not None:
+        query = query.where(Coder.name.in_(list(coders)))
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)
     starts, done = FORMULA_STARTS, 0
     for batch in result.partitions():
@@ -127,6 +133,7 @@ def write_annotations_csv(
     *,
     excel: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    coders: Iterable[str] | None = None,
 ) -> int:
     """Write the CSV atomically; returns the number of rows."""
-    return write_csv(target, COLUMNS, annotation_rows(connection, progress), excel=excel)
+    return write_csv(target, COLUMNS, annotation_rows(connection, progress, coders), excel=excel)

@@ -1,0 +1,139 @@
+"""Load coders' highlights for comparison and adjudication, in bulk whatever the project size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.errors import InvalidInput
+from db.logic.chunks import chunks
+from db.logic.comparison import Coding, Passage, passages
+from db.models import Annotation, AnnotationCode, Coder, Document
+
+GOLD_ROLE = "gold"
+GOLD_NAME = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One article seen through the compared coders' eyes, and the gold layer so far."""
+
+    document_id: int
+    coder_ids: tuple[int, ...]
+    passages: tuple[Passage, ...]
+    gold: tuple[Coding, ...]
+
+    def resolved(self, passage: Passage) -> bool:
+        """Decided when the gold layer holds anything in the passage."""
+        return any(passage.overlaps(g.start, g.end) for g in self.gold)
+
+    @property
+    def disagreements(self) -> list[Passage]:
+        return [p for p in self.passages if not p.agreed]
+
+    @property
+    def open_disagreements(self) -> list[Passage]:
+        return [p for p in self.disagreements if not self.resolved(p)]
+
+
+@dataclass(frozen=True, slots=True)
+class DisagreementCount:
+    document_id: int
+    title: str
+    passages: int
+    disagreements: int
+    open: int
+
+
+def gold_coder_id(session: Session) -> int | None:
+    return session.scalar(select(Coder.id).where(Coder.role == GOLD_ROLE).order_by(Coder.id))
+
+
+def coder_ids_by_name(session: Session, names: Sequence[str]) -> list[int]:
+    """Ids in the order of ``names``; a clear message for a name that is not a coder."""
+    found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).all())
+    if missing := [n for n in names if n not in found]:
+        raise InvalidInput(f"No coder named {', '.join(missing)} in this project.")
+    return [found[n] for n in names]
+
+
+def codings(
+    session: Session, coder_ids: Iterable[int], document_ids: Iterable[int] | None = None
+) -> dict[int, list[Coding]]:
+    """Live highlights of these coders, per document (all documents when none are named)."""
+    coder_ids = list(coder_ids)
+    by_document: dict[int, list[Coding]] = defaultdict(list)
+    batches = [None] if document_ids is None else list(chunks(list(document_ids)))
+    for batch in batches:
+        where = [Annotation.deleted_at.is_(None), Annotation.coder_id.in_(coder_ids)]
+        if batch is not None:
+            where.append(Annotation.document_id.in_(batch))
+        tags: dict[int, set[int]] = defaultdict(set)
+        for annotation_id, code_id in session.execute(
+            select(AnnotationCode.annotation_id, AnnotationCode.code_id)
+            .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
+            .where(*where)
+        ):
+            tags[annotation_id].add(code_id)
+        for a_id, document_id, coder_id, start, end in session.execute(
+            select(
+                Annotation.id,
+                Annotation.document_id,
+                Annotation.coder_id,
+                Annotation.start,
+                Annotation.end,
+            ).where(*where)
+        ):
+            by_document[document_id].append(
+                Coding(a_id, coder_id, start, end, frozenset(tags.get(a_id, ())))
+            )
+    return by_document
+
+
+def compare(
+    session: Session, document_id: int, coder_ids: Sequence[int], gold_id: int | None
+) -> Comparison:
+    everyone = [*coder_ids, *([gold_id] if gold_id is not None else [])]
+    found = codings(session, everyone, [document_id]).get(document_id, [])
+    return Comparison(
+        document_id,
+        tuple(coder_ids),
+        tuple(passages(found, coder_ids)),
+        tuple(c for c in found if c.coder_id == gold_id),
+    )
+
+
+def disagreement_counts(
+    session: Session, coder_ids: Sequence[int], gold_id: int | None
+) -> list[DisagreementCount]:
+    """Per article the compared coders touched: passages, disagreements, and those still open."""
+    everyone = [*coder_ids, *([gold_id] if gold_id is not None else [])]
+    found = codings(session, everyone)
+    titles = dict(
+        session.execute(
+            select(Document.id, Document.title).where(Document.deleted_at.is_(None))
+        ).all()
+    )
+    counts = []
+    for document_id in sorted(d for d in found if d in titles):
+        comparison = Comparison(
+            document_id,
+            tuple(coder_ids),
+            tuple(passages(found[document_id], coder_ids)),
+            tuple(c for c in found[document_id] if c.coder_id == gold_id),
+        )
+        if comparison.passages:
+            counts.append(
+                DisagreementCount(
+                    document_id,
+                    titles[document_id],
+                    len(comparison.passages),
+                    len(comparison.disagreements),
+                    len(comparison.open_disagreements),
+                )
+            )
+    return counts

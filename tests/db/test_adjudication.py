@@ -1,0 +1,129 @@
+"""Comparison passages and the gold layer, built from two scripted coders on the corpus."""
+
+import csv
+
+import pytest
+
+from db.cli import main as cli_main
+from db.errors import InvalidInput
+from db.logic.comparison import Coding, differing_ranges, passages
+
+SAME = "Hamas will not agree to a temporary ceasefire"
+ONLY_ANN = "Hamas will reject the latest proposal"
+SHIFTED = "Hamas has rejected a ceasefire proposal"
+
+
+@pytest.fixture
+def coded(service, corpus_files):
+    """ann and bob code three passages: one identical, one only ann, one with shifted bounds."""
+    service.import_files(corpus_files)
+    rejection, _ = service.create_code("Rejection")
+    truce, _ = service.create_code("Truce")
+    texts = {d.id: service.document(d.id).text for d in service.documents()}
+
+    def where(passage):
+        doc = next(d for d, t in texts.items() if passage in t)
+        start = texts[doc].index(passage)
+        return doc, start, start + len(passage)
+
+    ann, bob = service.ensure_coder("ann"), service.ensure_coder("bob")
+    for coder in (ann, bob):
+        service.annotate(*where(SAME)[:1], coder, *where(SAME)[1:], [rejection])
+    service.annotate(*where(ONLY_ANN)[:1], ann, *where(ONLY_ANN)[1:], [rejection])
+    doc, start, end = where(SHIFTED)
+    service.annotate(doc, ann, start, end, [rejection, truce])
+    service.annotate(doc, bob, start + 6, end, [rejection])
+    service.use_coder("owner")
+    return service, where, ann, bob, rejection, truce
+
+
+def test_passages_group_overlaps_and_tell_agreement():
+    a = Coding(1, 1, 0, 10, frozenset({7}))
+    b = Coding(2, 2, 0, 10, frozenset({7}))
+    c = Coding(3, 1, 20, 30, frozenset({7}))
+    d = Coding(4, 2, 25, 40, frozenset({7}))
+    found = passages([d, c, b, a], [1, 2])
+    assert [(p.start, p.end, p.agreed) for p in found] == [(0, 10, True), (20, 40, False)]
+    assert differing_ranges(found[1], [1, 2]) == [(20, 25), (30, 40)]
+    assert passages([a], [1, 2])[0].agreed is False  # the other coder saw nothing to code
+
+
+def test_comparison_lists_the_known_disagreements(coded):
+    service, where, ann, bob, *_ = coded
+    for passage, agreed in ((SAME, True), (ONLY_ANN, False), (SHIFTED, False)):
+        doc, start, end = where(passage)
+        comparison = service.compare(doc, [ann, bob])
+        (found,) = [p for p in comparison.passages if p.overlaps(start, end)]
+        assert found.agreed is agreed
+        assert (found.start, found.end) == (start, end)
+    counts = {c.document_id: c for c in service.disagreement_counts([ann, bob])}
+    assert sum(c.disagreements for c in counts.values()) == 2
+    assert sum(c.passages for c in counts.values()) == 3
+
+
+def test_adjudication_builds_the_expected_gold_layer(coded, tmp_path):
+    service, where, ann, bob, rejection, truce = coded
+    n, _ = service.accept_agreed([ann, bob])
+    assert n == 1
+    doc, start, end = where(SHIFTED)
+    service.accept_coding(doc, (start, end), [bob])  # accept B
+    service.accept_coding(doc, (start, end), [ann, bob])  # changed mind: accept both
+    only_doc, only_start, only_end = where(ONLY_ANN)
+    service.settle_passage(only_doc, (only_start, only_end), [(only_start, only_end - 9, {truce})])
+    gold = service.gold_coder()
+    layer = sorted(
+        (a.document_id, a.start, a.end, frozenset(a.code_ids))
+        for d in {where(p)[0] for p in (SAME, ONLY_ANN, SHIFTED)}
+        for a in service.annotations(d)
+        if a.coder_id == gold
+    )
+    same_doc, same_start, same_end = where(SAME)
+    assert layer == sorted(
+        [
+            (same_doc, same_start, same_end, frozenset({rejection})),
+            (doc, start, end, frozenset({rejection, truce})),
+            (doc, start + 6, end, frozenset({rejection})),
+            (only_doc, only_start, only_end - 9, frozenset({truce})),
+        ]
+    )
+    assert all(not c.open for c in service.disagreement_counts([ann, bob]))
+    # the adjudicator's steps are ordinary history, each one undoable
+    entries, applied = service.history()
+    assert [e.summary.split(" ")[:2] for e in entries[:applied]][-4:] == [
+        ["Gold:", "accept"],
+        ["Gold:", "accept"],
+        ["Gold:", "accept"],
+        ["Gold:", "edit"],
+    ]
+
+    def gold_in_only_ann():
+        return [
+            (a.start, a.end)
+            for a in service.annotations(only_doc)
+            if a.coder_id == gold and only_start <= a.start < only_end
+        ]
+
+    service.undo(entries[applied - 1].event_id)
+    assert gold_in_only_ann() == []
+    service.redo(entries[applied - 1].event_id)
+    assert gold_in_only_ann() == [(only_start, only_end - 9)]
+    out = tmp_path / "gold.csv"
+    project = str(service.project.path)
+    assert cli_main(["export", "annotations", project, "-o", str(out), "--coder", "gold"]) == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["coder"] for r in rows} == {"gold"}
+    assert len(rows) == 5  # four highlights, one of them with two codes
+
+
+def test_accepting_brings_positions_along(coded):
+    service, where, ann, *_ = coded
+    doc, start, end = where(SAME)
+    service.use_coder("ann")
+    service.code_position(doc, start, end, "Hamas", "Truce", -1)
+    service.use_coder("owner")
+    service.accept_coding(doc, (start, end), [ann])
+    gold = [s for s in service.statements() if s.coder == "gold"]
+    assert [(s.actor, s.stance) for s in gold] == [("Hamas", -1)]
+    with pytest.raises(InvalidInput):
+        service.accept_coding(doc, (start, end), [])
