@@ -241,3 +241,22 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class Decision(UuidMixin, SoftDeleteMixin, Base):
+    """An adjudicator's ruling on a passage where coders disagreed.
+
+    Gold's highlights hold the result; the ruling itself records that the passage is settled
+    even when the result is nothing to code, and who settled it how.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_document_start", "document_id", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    start: Mapped[int]
+    end: Mapped[int]
+    choice: Mapped[str] = mapped_column(String(200))
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -27,6 +27,7 @@ from db.logic.aliases import AliasMatcher
 from db.records import AnnotationRecord
 from desktop import theme
 from desktop.coding_actions import CodingActions
+from desktop.compare_actions import CompareActions
 from desktop.dialogs.metadata import MetadataDialog
 from desktop.file_actions import FileActions
 from desktop.models.codes import CodeTreeModel
@@ -40,6 +41,7 @@ from desktop.widgets.article_notes import ArticleNotes
 from desktop.widgets.articles import ArticlesPanel
 from desktop.widgets.codebook import CodebookPanel
 from desktop.widgets.coders import CodersPanel
+from desktop.widgets.compare import ComparePanel
 from desktop.widgets.find_bar import FindBar
 from desktop.widgets.highlights import UNCODED_COLOR, blend_hex
 from desktop.widgets.positions import PositionsPanel
@@ -49,7 +51,7 @@ from desktop.widgets.search import SearchPanel
 READING_WIDTHS = {"Narrow": 34, "Medium": 42, "Wide": 56}
 
 
-class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
+class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QMainWindow):
     def __init__(self, controller: ProjectController, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
@@ -81,6 +83,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.search_panel = SearchPanel(self)
         self.positions = PositionsPanel(self)
         self.coders = CodersPanel(self)
+        self.compare_panel = ComparePanel(self)
         self.mentions = AliasMatcher([])
         self.history = QUndoView(self)
         self.history.setEmptyLabel("Project opened")
@@ -97,6 +100,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
             ("Highlight", self.panel),
             ("Article", self.notes),
             ("Coders", self.coders),
+            ("Compare", self.compare_panel),
             ("History", self.history),
         )
         left = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -194,6 +198,14 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self._action(navigate, "Next article", lambda: self.articles.step(1), "Ctrl+PgDown")
         self._action(navigate, "Previous article", lambda: self.articles.step(-1), "Ctrl+PgUp")
 
+        compare = bar.addMenu("&Compare")
+        self._action(compare, "&Compare coders", self.open_compare, "Ctrl+Shift+C")
+        self._action(compare, "&Next disagreement", lambda: self.step_disagreement(1), "Ctrl+]")
+        self._action(
+            compare, "&Previous disagreement", lambda: self.step_disagreement(-1), "Ctrl+["
+        )
+        self._action(compare, "Copy all &agreed passages to gold", self.accept_agreed)
+
         view = bar.addMenu("&View")
         self._action(view, "&Summary charts…", self.open_summary, "Ctrl+Shift+S")
         view.addSeparator()
@@ -222,6 +234,12 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         self.positions.delete_requested.connect(self.delete_statement)
         self.positions.filters_changed.connect(self.reload_statements)
         self.coders.shown_changed.connect(self._reload_annotations)
+        self.reader.body.letter_pressed.connect(self.adjudication_key)
+        self.compare_panel.key_pressed.connect(self.adjudication_key)
+        self.compare_panel.coders_changed.connect(self.refresh_comparison)
+        self.compare_panel.passage_chosen.connect(self.choose_passage)
+        self.compare_panel.accept_agreed_requested.connect(self.accept_agreed)
+        self.details.currentChanged.connect(lambda _index: self.refresh_comparison())
         self.reader.body.clicked_at.connect(self._reader_clicked)
         self.reader.body.context_menu_at.connect(self._context_menu)
         self.codebook.code_clicked.connect(self._code_clicked)
@@ -306,7 +324,9 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         """Reload only what ``changes`` says changed."""
         read = self.controller.read
         if reset or changes.documents or changes.annotations_of:
-            self.coders.set_coders(read(self.service.coders, default=[]), self.controller.coder_id)
+            coders = read(self.service.coders, default=[])
+            self.coders.set_coders(coders, self.controller.coder_id)
+            self.compare_panel.set_coders(coders)
         if changes.codebook:
             codes = read(self.service.codes, default=[])
             self.codes.set_codes(codes)
@@ -395,6 +415,7 @@ class MainWindow(CodingActions, PositionActions, FileActions, QMainWindow):
         shown_ids = self.panel.shown_ids
         shown = [a for a in annotations if a.id in shown_ids]
         self.panel.show_annotations(shown, self.codes.codes, current.id if current else None)
+        self.refresh_comparison()
 
     def _colors(self, annotations: list[AnnotationRecord]) -> dict[int, str]:
         by_id = {c.id: c.color for c in self.codes.codes}

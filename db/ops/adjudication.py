@@ -1,7 +1,8 @@
 """Settle disagreements into the gold layer: a special coder holding the team's final coding.
 
-Each decision replaces whatever gold holds in the passage, in one undoable history entry
-recorded under the adjudicator's name. Accepted highlights bring their codes and positions along.
+Each decision replaces whatever gold holds in the passage and records a ruling (who, how), in
+one undoable history entry under the adjudicator's name. Accepted highlights bring their codes
+and positions along; accepting a coder who coded nothing there settles it as "nothing to code".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from db.changes import Changes
 from db.errors import InvalidInput, NotFound
 from db.logic.comparison import Coding, passages
 from db.logic.metadata import shorten
-from db.models import Annotation, Coder, Document, Statement, utcnow
+from db.models import Annotation, Coder, Decision, Document, Statement, utcnow
 from db.ops.annotating import tag_spans_many
 from db.ops.history import Recorder
 from db.queries.comparison import GOLD_NAME, GOLD_ROLE, codings, gold_coder_id
@@ -132,6 +133,27 @@ def _settle(
         session.execute(
             update(Annotation).where(Annotation.id.in_(replaced)).values(deleted_at=utcnow())
         )
+    overruled = list(
+        session.scalars(
+            select(Decision.id).where(
+                Decision.document_id == document_id,
+                Decision.deleted_at.is_(None),
+                Decision.start < end,
+                Decision.end > start,
+            )
+        )
+    )
+    if overruled:
+        recorder.touch("decision", overruled)
+        session.execute(
+            update(Decision).where(Decision.id.in_(overruled)).values(deleted_at=utcnow())
+        )
+    ruling = Decision(
+        document_id=document_id, start=start, end=end, choice=verb, coder_id=adjudicator_id
+    )
+    session.add(ruling)
+    session.flush()
+    recorder.created("decision", [ruling.id])
     _copy(session, recorder, gold_id, {document_id: chosen})
     return recorder.finish()
 

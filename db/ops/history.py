@@ -25,6 +25,7 @@ from db.models import (
     Annotation,
     AnnotationCode,
     Code,
+    Decision,
     Document,
     Event,
     Issue,
@@ -68,8 +69,9 @@ TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
         Statement,
         ("annotation_id", "actor_id", "issue_id", "stance", "source", "certainty", "deleted_at"),
     ),
+    "decision": (Decision, ("document_id", "start", "end", "choice", "coder_id", "deleted_at")),
 }
-RESTORE_ORDER = ("code", "document", "actor", "issue", "annotation", "statement")
+RESTORE_ORDER = ("code", "document", "actor", "issue", "annotation", "statement", "decision")
 """Rows others point at come back first (tags need codes, statements need annotations)."""
 _DATETIMES = frozenset({"deleted_at"})
 _DATES = frozenset({"published"})
@@ -194,7 +196,7 @@ def changes_of(*state_sets: dict[str, State]) -> Changes:
     for states in state_sets:
         for key, state in states.items():
             kind, _ = _split(key)
-            if kind == "annotation" and state is not None:
+            if kind in ("annotation", "decision") and state is not None:
                 annotations_of.add(state["document_id"])
             codebook |= kind == "code" or kind == "annotation"  # code counts follow tags
             documents |= kind == "document"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.errors import InvalidInput
 from db.logic.chunks import chunks
 from db.logic.comparison import Coding, Passage, passages
-from db.models import Annotation, AnnotationCode, Coder, Document
+from db.models import Annotation, AnnotationCode, Coder, Decision, Document
 
 GOLD_ROLE = "gold"
 GOLD_NAME = "gold"
@@ -26,10 +26,17 @@ class Comparison:
     coder_ids: tuple[int, ...]
     passages: tuple[Passage, ...]
     gold: tuple[Coding, ...]
+    rulings: tuple[tuple[int, int], ...] = ()
+    """Spans an adjudicator settled (possibly as "nothing to code")."""
 
     def resolved(self, passage: Passage) -> bool:
-        """Decided when the gold layer holds anything in the passage."""
-        return any(passage.overlaps(g.start, g.end) for g in self.gold)
+        """Decided when gold holds anything in the passage or a ruling covers it."""
+        return any(passage.overlaps(g.start, g.end) for g in self.gold) or any(
+            passage.overlaps(s, e) for s, e in self.rulings
+        )
+
+    def codings_of(self, coder_id: int) -> list[Coding]:
+        return [c for p in self.passages for c in p.codings if c.coder_id == coder_id]
 
     @property
     def disagreements(self) -> list[Passage]:
@@ -94,16 +101,46 @@ def codings(
     return by_document
 
 
+def rulings(
+    session: Session, document_ids: Iterable[int] | None = None
+) -> dict[int, list[tuple[int, int]]]:
+    """Live adjudication rulings per document (all documents when none are named)."""
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    batches = [None] if document_ids is None else list(chunks(list(document_ids)))
+    for batch in batches:
+        query = select(Decision.document_id, Decision.start, Decision.end).where(
+            Decision.deleted_at.is_(None)
+        )
+        if batch is not None:
+            query = query.where(Decision.document_id.in_(batch))
+        for document_id, start, end in session.execute(query):
+            found[document_id].append((start, end))
+    return found
+
+
 def compare(
     session: Session, document_id: int, coder_ids: Sequence[int], gold_id: int | None
 ) -> Comparison:
     everyone = [*coder_ids, *([gold_id] if gold_id is not None else [])]
     found = codings(session, everyone, [document_id]).get(document_id, [])
+    return _comparison(
+        document_id, coder_ids, gold_id, found, rulings(session, [document_id])[document_id]
+    )
+
+
+def _comparison(
+    document_id: int,
+    coder_ids: Sequence[int],
+    gold_id: int | None,
+    found: list[Coding],
+    settled: list[tuple[int, int]],
+) -> Comparison:
     return Comparison(
         document_id,
         tuple(coder_ids),
         tuple(passages(found, coder_ids)),
         tuple(c for c in found if c.coder_id == gold_id),
+        tuple(settled),
     )
 
 
@@ -113,6 +150,7 @@ def disagreement_counts(
     """Per article the compared coders touched: passages, disagreements, and those still open."""
     everyone = [*coder_ids, *([gold_id] if gold_id is not None else [])]
     found = codings(session, everyone)
+    settled = rulings(session)
     titles = dict(
         session.execute(
             select(Document.id, Document.title).where(Document.deleted_at.is_(None))
@@ -120,11 +158,8 @@ def disagreement_counts(
     )
     counts = []
     for document_id in sorted(d for d in found if d in titles):
-        comparison = Comparison(
-            document_id,
-            tuple(coder_ids),
-            tuple(passages(found[document_id], coder_ids)),
-            tuple(c for c in found[document_id] if c.coder_id == gold_id),
+        comparison = _comparison(
+            document_id, coder_ids, gold_id, found[document_id], settled[document_id]
         )
         if comparison.passages:
             counts.append(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QTextEdit, QVBoxLayout, QWidget
 from db.logic.offsets import OffsetMap, trim_span
 from db.records import AnnotationRecord, DocumentRecord
 from desktop.widgets.highlights import HighlightPainter
+from desktop.widgets.lanes import CoderLanes, Lane
 
 READING_FONTS = ["Literata", "Source Serif 4", "Georgia", "Noto Serif", "DejaVu Serif", "serif"]
 READING_WIDTH_EM = 42
@@ -44,6 +45,7 @@ class ReaderBody(QTextEdit):
 
     digit_pressed = Signal(int)
     position_key = Signal()  # P: code a position on the selection
+    letter_pressed = Signal(str)  # other plain letters: adjudication keys when comparing
     clicked_at = Signal(int)  # UTF-16 position
     context_menu_at = Signal(QPoint, int)  # global point, UTF-16 position
 
@@ -61,6 +63,7 @@ class ReaderBody(QTextEdit):
         self.document().setDocumentMargin(12)
         self.setObjectName("readerBody")
         self.reading_width_em = READING_WIDTH_EM
+        self.left_reserve = 0  # room for the coder lanes when comparing
 
     def set_reading_font(self, font: QFont) -> None:
         self.wanted_font = font
@@ -87,6 +90,10 @@ class ReaderBody(QTextEdit):
             self.position_key.emit()
             event.accept()
             return
+        if plain and Qt.Key.Key_A <= key <= Qt.Key.Key_Z:
+            self.letter_pressed.emit(chr(key).lower())
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def char_at(self, point: QPoint) -> int:
@@ -110,13 +117,17 @@ class ReaderBody(QTextEdit):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_column()
+        for child in self.findChildren(CoderLanes):
+            child.relayout()
 
     def fit_column(self) -> None:
         """Keep a comfortable line length: centre a column of ``reading_width_em``."""
         column = self.fontMetrics().averageCharWidth() * self.reading_width_em * 2
         side = max(0, (self.width() - column) // 2)
-        if self.viewportMargins().left() != side:
-            self.setViewportMargins(side, 0, side, 0)
+        left = max(side, self.left_reserve)
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (left, side):
+            self.setViewportMargins(left, 0, side, 0)
 
 
 class ReaderView(QWidget):
@@ -133,6 +144,7 @@ class ReaderView(QWidget):
         self.body = ReaderBody(self)
         self.point_size = DEFAULT_POINT_SIZE
         self.painter = HighlightPainter(self.body.document())
+        self.lanes = CoderLanes(self.body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 0)
         layout.setSpacing(6)
@@ -151,6 +163,7 @@ class ReaderView(QWidget):
         self.meta.setText("Pick an article on the left, or import some with File → Import.")
         self.painter.set_spans([], self._offsets, full=True)
         self.body.clear()
+        self.show_lanes([], [])
 
     def show_document(self, document: DocumentRecord) -> None:
         self._offsets = OffsetMap(document.text)
@@ -195,6 +208,22 @@ class ReaderView(QWidget):
         spans = [(a.start, a.end, colors[a.id]) for a in annotations]
         self.painter.set_spans(spans, self._offsets, full=full)
         self.set_meta_line()
+
+    def show_lanes(
+        self,
+        lanes: list[tuple[str, str, list[tuple[int, int]]]],
+        marks: list[tuple[int, int, bool]],
+    ) -> None:
+        """Coder lanes beside the text: (title, colour, code-point spans) each, plus marks
+        (start, end, still open) where coders differ; empty lists hide them."""
+        to16 = self._offsets.to_utf16
+        self.lanes.show_lanes(
+            [Lane(t, c, tuple((to16(s), to16(e)) for s, e in spans)) for t, c, spans in lanes],
+            [(to16(s), to16(e), still_open) for s, e, still_open in marks],
+        )
+        self.body.left_reserve = self.lanes.needed_width if lanes else 0
+        self.body.fit_column()
+        self.lanes.relayout()
 
     # Offsets --------------------------------------------------------------------------------
     def selected_span(self) -> tuple[int, int] | None:

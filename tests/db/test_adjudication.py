@@ -127,3 +127,14 @@ def test_accepting_brings_positions_along(coded):
     assert [(s.actor, s.stance) for s in gold] == [("Hamas", -1)]
     with pytest.raises(InvalidInput):
         service.accept_coding(doc, (start, end), [])
+
+
+def test_accepting_a_coder_who_coded_nothing_settles_the_passage(coded):
+    service, where, ann, bob, *_ = coded
+    doc, start, end = where(ONLY_ANN)
+    before = {c.document_id: c.open for c in service.disagreement_counts([ann, bob])}
+    service.accept_coding(doc, (start, end), [bob])  # bob saw nothing to code here
+    after = {c.document_id: c.open for c in service.disagreement_counts([ann, bob])}
+    assert after[doc] == before[doc] - 1
+    gold = service.gold_coder()
+    assert not [a for a in service.annotations(doc) if a.coder_id == gold]

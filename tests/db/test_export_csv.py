@@ -71,8 +71,8 @@ def test_failed_export_keeps_the_old_file_and_leaves_no_part_file(coded, tmp_pat
     out.write_text("the previous export", encoding="utf-8")
     real = annotations_csv.annotation_rows
 
-    def breaks_midway(connection, progress=None):
-        rows = real(connection, progress)
+    def breaks_midway(connection, progress=None, coders=None):
+        rows = real(connection, progress, coders)
         yield next(rows)
         raise OSError(28, "No space left on device")
 

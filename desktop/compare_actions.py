@@ -1,0 +1,210 @@
+"""What the main window does when an owner compares coders and settles their disagreements:
+lanes beside the text, the passage list, next disagreement (across articles), and the
+adjudication keys that build the gold layer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from db.logic.comparison import Passage, differing_ranges
+from db.queries.comparison import Comparison
+from desktop.dialogs.adjudicate import AdjudicateDialog
+from desktop.widgets.compare import LETTERS
+from desktop.widgets.lanes import GOLD_COLOR, lane_color
+
+
+class CompareActions:
+    """Mixed into MainWindow; uses its reader, compare panel, codes model and controller."""
+
+    comparison: Comparison | None = None
+    current_passage: Passage | None = None
+
+    @property
+    def comparing(self) -> bool:
+        """Lanes and keys are live while the Compare tab is in front with two coders ticked."""
+        return (
+            self.details.currentWidget() is self.compare_panel
+            and self.docks["details"].isVisible()
+            and len(self.compare_panel.coder_ids()) >= 2
+        )
+
+    def open_compare(self) -> None:
+        self.docks["details"].show()
+        self.details.setCurrentWidget(self.compare_panel)
+        docks = [self.docks["codebook"], self.docks["details"]]
+        total = sum(d.height() for d in docks)
+        sizes = [total // 4, total - total // 4]  # room for the passages
+        self.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
+        if len(self.compare_panel.coder_ids()) < 2:  # a sensible start: the two busiest coders
+            people = [c for c in self.read_coders() if c.role != "gold" and c.n_annotations]
+            people.sort(key=lambda c: -c.n_annotations)
+            self.compare_panel.tick([c.id for c in people[:2]])
+        self.refresh_comparison()
+
+    def read_coders(self):
+        return self.controller.read(self.service.coders, default=[])
+
+    def refresh_comparison(self) -> None:
+        """Re-read the open article's comparison and repaint lanes, list and detail."""
+        document = self.reader.document
+        coder_ids = self.compare_panel.coder_ids()
+        if document is None or not self.comparing:
+            self.comparison = self.current_passage = None
+            self.reader.show_lanes([], [])
+            if document is None or len(coder_ids) < 2:
+                self.compare_panel.show_passages("", [], [])
+                self.compare_panel.summary.setText("Tick two or more coders to compare them.")
+            return
+        comparison = self.controller.read(
+            self.service.compare, document.id, coder_ids, default=None
+        )
+        if comparison is None:
+            return
+        self.comparison = comparison
+        names = self._coder_names(coder_ids)
+        self.compare_panel.set_letters(names)
+        states = [self._state(p) for p in comparison.passages]
+        self.compare_panel.show_passages(document.text, list(comparison.passages), states)
+        n_open = states.count("open")
+        self.compare_panel.summary.setText(
+            f"This article: {_count(len(states), 'passage')} · "
+            f"{_count(len(comparison.disagreements), 'disagreement')} · {n_open} open"
+        )
+        lanes = [
+            (name, lane_color(i), [(c.start, c.end) for c in comparison.codings_of(coder)])
+            for i, (coder, name) in enumerate(zip(coder_ids, names, strict=True))
+        ]
+        lanes.append(("gold", GOLD_COLOR, [(g.start, g.end) for g in comparison.gold]))
+        marks = [
+            (start, end, state == "open")
+            for passage, state in zip(comparison.passages, states, strict=True)
+            if state != "agreed"
+            for start, end in differing_ranges(passage, coder_ids) or [(passage.start, passage.end)]
+        ]
+        self.reader.show_lanes(lanes, marks)
+        self._show_current_passage()
+
+    def _state(self, passage: Passage) -> str:
+        if passage.agreed:
+            return "agreed"
+        return "decided" if self.comparison.resolved(passage) else "open"
+
+    def _coder_names(self, coder_ids: list[int]) -> list[str]:
+        names = {c.id: c.name for c in self.read_coders()}
+        return [names.get(c, "?") for c in coder_ids]
+
+    def _show_current_passage(self) -> None:
+        comparison, passage = self.comparison, self.current_passage
+        rows = list(comparison.passages) if comparison else []
+        if passage is not None:  # the same stretch after a refresh (ids change on decisions)
+            passage = next((p for p in rows if p.overlaps(passage.start, passage.end)), None)
+        self.current_passage = passage
+        self.compare_panel.select_row(rows.index(passage) if passage else None)
+        coder_ids = list(comparison.coder_ids) if comparison else []
+        gold = [(g.start, g.end, g.code_ids) for g in comparison.gold] if comparison else []
+        in_passage = [g for g in gold if passage and passage.overlaps(g[0], g[1])]
+        self.compare_panel.show_passage(
+            passage,
+            self._coder_names(coder_ids),
+            {c.id: c for c in self.codes.codes},
+            coder_ids,
+            in_passage,
+            self.reader.document.text if self.reader.document else "",
+        )
+
+    def choose_passage(self, row: int) -> None:
+        if self.comparison is None or not 0 <= row < len(self.comparison.passages):
+            return
+        self.current_passage = self.comparison.passages[row]
+        self.reader.select_span(self.current_passage.start, self.current_passage.end)
+        self._show_current_passage()
+
+    # Moving between disagreements ------------------------------------------------------------
+    def step_disagreement(self, step: int = 1) -> bool:
+        """Select the next (or previous) open disagreement, opening another article if needed."""
+        if not self.comparing:
+            self.open_compare()
+            if not self.comparing:
+                self.statusBar().showMessage("Tick two coders in the Compare tab first.", 5000)
+                return False
+        comparison = self.comparison
+        here = self.current_passage.start if self.current_passage else -1 if step > 0 else 1e18
+        candidates = [p for p in comparison.passages if self._state(p) == "open"]
+        ahead = [p for p in candidates if (p.start > here if step > 0 else p.start < here)]
+        if ahead:
+            self.choose_passage(list(comparison.passages).index(ahead[0 if step > 0 else -1]))
+            return True
+        return self._next_article_with_disagreements(step)
+
+    def _next_article_with_disagreements(self, step: int) -> bool:
+        coder_ids = self.compare_panel.coder_ids()
+        counts = self.controller.read(self.service.disagreement_counts, coder_ids, default=[])
+        current = self.reader.document.id if self.reader.document else None
+        order = [c.document_id for c in counts if c.open]
+        if not order:
+            self.statusBar().showMessage("No open disagreements left between these coders.", 8000)
+            return False
+        later = [d for d in order if (d > current if step > 0 else d < current)]
+        target = (later or order)[0 if step > 0 else -1]
+        self.current_passage = None
+        self.select_document(target)
+        self.open_document(target)
+        opened = [p for p in self.comparison.passages if self._state(p) == "open"]
+        if opened:
+            self.choose_passage(list(self.comparison.passages).index(opened[0 if step > 0 else -1]))
+        left = sum(c.open for c in counts)
+        self.statusBar().showMessage(f"{left} open disagreement(s) in {len(order)} article(s).")
+        return True
+
+    # Deciding ---------------------------------------------------------------------------------
+    def adjudication_key(self, key: str) -> None:
+        """A/B/C/D accept a coder, U everyone, E edit, S skip, N next."""
+        if not self.comparing:
+            return
+        if key in ("n", "s"):
+            self.step_disagreement(1)
+            return
+        passage, document = self.current_passage, self.reader.document
+        if passage is None or document is None:
+            self.statusBar().showMessage("Press N to go to the next disagreement first.", 4000)
+            return
+        coder_ids = list(self.comparison.coder_ids)
+        span = (passage.start, passage.end)
+        if key in LETTERS and LETTERS.index(key) < len(coder_ids):
+            chosen = [coder_ids[LETTERS.index(key)]]
+            done = self._run(self.service.accept_coding, document.id, span, chosen)
+        elif key == "u":
+            done = self._run(self.service.accept_coding, document.id, span, coder_ids)
+        elif key == "e":
+            done = self.edit_gold(passage)
+        else:
+            return
+        if done is not None:
+            self.step_disagreement(1)
+
+    def edit_gold(self, passage: Passage):
+        document = self.reader.document
+        used = {c for coding in passage.codings for c in coding.code_ids}
+        dialog = AdjudicateDialog(
+            document.text, (passage.start, passage.end), self.codes.active_codes(), used, self
+        )
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return None
+        items = [(*dialog.span(), dialog.code_ids())]
+        return self._run(
+            self.service.settle_passage, document.id, (passage.start, passage.end), items
+        )
+
+    def accept_agreed(self) -> None:
+        coder_ids = self.compare_panel.coder_ids()
+        if len(coder_ids) < 2:
+            self.statusBar().showMessage("Tick two coders in the Compare tab first.", 5000)
+            return
+        result = self._run(self.service.accept_agreed, coder_ids)
+        if result is not None:
+            self.statusBar().showMessage(f"{result[0]} agreed highlight(s) copied to gold.", 8000)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

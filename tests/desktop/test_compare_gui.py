@@ -1,0 +1,142 @@
+"""Compare two coders in the GUI and build gold with the adjudication keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from db.service import ProjectService
+from desktop.dialogs.adjudicate import AdjudicateDialog
+from desktop.widgets.lanes import GOLD_COLOR, OPEN_COLOR, lane_color
+from tests.desktop.conftest import db_rows, open_window
+
+SAME = "Hamas will not agree to a temporary ceasefire"
+ONLY_ANN = "Hamas will reject the latest proposal"
+SHIFTED = "Hamas has rejected a ceasefire proposal"
+
+
+def _coded_project(path, corpus_files):
+    """ann and bob: one identical passage, one only ann coded, one with other bounds and codes."""
+    service = ProjectService.open(path)
+    service.import_files(corpus_files)
+    rejection, _ = service.create_code("Rejection")
+    truce, _ = service.create_code("Truce")
+    texts = {d.id: service.document(d.id).text for d in service.documents()}
+    where = {}
+    for passage in (SAME, ONLY_ANN, SHIFTED):
+        doc = next(d for d, t in texts.items() if passage in t)
+        start = texts[doc].index(passage)
+        where[passage] = (doc, start, start + len(passage))
+    ann, bob = service.ensure_coder("ann"), service.ensure_coder("bob")
+    for coder in (ann, bob):
+        doc, s, e = where[SAME]
+        service.annotate(doc, coder, s, e, [rejection])
+    doc, s, e = where[ONLY_ANN]
+    service.annotate(doc, ann, s, e, [rejection])
+    doc, s, e = where[SHIFTED]
+    service.annotate(doc, ann, s, e, [rejection, truce])
+    service.annotate(doc, bob, s + 6, e, [rejection])
+    service.close()
+    return where, rejection, truce
+
+
+def _gold(path):
+    return db_rows(
+        path,
+        'SELECT a.document_id, a.start, a."end", group_concat(c.name) FROM annotation a '
+        "JOIN coder k ON k.id = a.coder_id LEFT JOIN annotation_code ac ON ac.annotation_id = a.id "
+        "LEFT JOIN code c ON c.id = ac.code_id WHERE k.role = 'gold' AND a.deleted_at IS NULL "
+        "GROUP BY a.id ORDER BY a.document_id, a.start",
+    )
+
+
+def test_keys_walk_disagreements_and_build_gold(
+    qtbot, project_path, data_dir, corpus_files, tmp_path, monkeypatch
+):
+    where, _rejection, truce = _coded_project(project_path, corpus_files)
+    window = open_window(qtbot, project_path, coder="owner")
+    window.open_compare()
+    assert window.comparing
+    names = [window.compare_panel.coder_model.item(r).text() for r in range(2)]
+    assert [n.split(" — ")[0] for n in names] == ["ann", "bob"]
+
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader.body, Qt.Key.Key_N)  # first open disagreement, any article
+    first = window.current_passage
+    assert first is not None and not first.agreed
+    assert window.reader.selected_span() == (first.start, first.end)
+    # the lanes show ann (A) and bob (B) beside the text and a red mark where they differ
+    image = window.reader.lanes.grab().toImage()
+    colors = {
+        QColor(image.pixel(x, y)).name()
+        for x in range(image.width())
+        for y in range(image.height())
+    }
+    assert {lane_color(0), OPEN_COLOR} <= colors
+    window.grab().save(str(tmp_path / "compare.png"))
+
+    disagreements = {where[ONLY_ANN][:2], (where[SHIFTED][0], where[SHIFTED][1])}
+    decided = []
+    for key in (Qt.Key.Key_B, Qt.Key.Key_A):  # accept B on the first, A on the second
+        passage = window.current_passage
+        decided.append((window.reader.document.id, passage.start, key))
+        qtbot.keyClick(window.reader.body, key)
+    assert {(d, s) for d, s, _ in decided} == disagreements
+    gold = _gold(project_path)
+    by_place = {(d, s): k for d, s, k in decided}
+    doc, s, e = where[SHIFTED]
+    if by_place[doc, s] == Qt.Key.Key_B:  # bob's shorter span with Rejection only
+        assert (doc, s + 6, e, "Rejection") in gold
+    else:  # ann's span with both codes
+        assert any(
+            g[:3] == (doc, s, e) and set(g[3].split(",")) == {"Rejection", "Truce"} for g in gold
+        )
+    doc, s, e = where[ONLY_ANN]
+    assert ((doc, s, e, "Rejection") in gold) == (by_place[doc, s] == Qt.Key.Key_A)
+    assert window.compare_panel.passages.rowCount() >= 1
+    window.grab().save(str(tmp_path / "compare2.png"))
+    image = window.reader.lanes.grab().toImage()
+    gold_seen = any(
+        QColor(image.pixel(x, y)).name() == GOLD_COLOR
+        for x in range(image.width())
+        for y in range(image.height())
+    )
+    assert gold_seen
+
+    # edit: gold gets the words and codes the owner chose
+    doc, s, e = where[SHIFTED]
+    window.select_document(doc)
+    row = next(i for i, p in enumerate(window.comparison.passages) if p.overlaps(s, e))
+    window.choose_passage(row)
+
+    def choose(dialog: AdjudicateDialog) -> int:
+        dialog.select_words(s + 6, s + 16)
+        for r in range(dialog.codes.count()):
+            item = dialog.codes.item(r)
+            wanted = item.text() == "Truce"
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+        assert dialog.code_ids() == {truce}
+        return 1
+
+    monkeypatch.setattr(AdjudicateDialog, "exec", choose)
+    qtbot.keyClick(window.reader.body, Qt.Key.Key_E)
+    gold = [g for g in _gold(project_path) if g[0] == doc and s <= g[1] < e]
+    assert gold == [(doc, s + 6, s + 16, "Truce")]
+    # one Ctrl+Z takes the edit back
+    window.controller.undo_stack.undo()
+    gold = [g for g in _gold(project_path) if g[0] == doc and s <= g[1] < e]
+    assert gold and gold != [(doc, s + 6, s + 16, "Truce")]
+
+
+def test_copy_agreed_and_no_more_disagreements(qtbot, project_path, data_dir, corpus_files):
+    where, *_ = _coded_project(project_path, corpus_files)
+    window = open_window(qtbot, project_path, coder="owner")
+    window.open_compare()
+    window.accept_agreed()
+    doc, s, e = where[SAME]
+    assert (doc, s, e, "Rejection") in _gold(project_path)
+    for _ in range(2):
+        assert window.step_disagreement(1)
+        qtbot.keyClick(window.reader.body, Qt.Key.Key_U)
+    assert not window.step_disagreement(1)
+    assert "No open disagreements" in window.statusBar().currentMessage()
