@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtGui import QActionGroup, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from db.changes import Changes
 from db.engine import url_user
 from db.ops.importing import SUPPORTED_SUFFIXES
+from db.queries.positions import StatementFilter
 from db.records import ImportReport
 from desktop.dialogs.network import NetworkDialog
 from desktop.dialogs.server import ServerDialog
@@ -95,11 +96,11 @@ class FileActions:
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> Task:
-        service = self.service
+        service, coders = self.service, self.export_coders
         task = Task(
             self,
             "Exporting annotations…",
-            lambda progress: service.export_annotations_csv(path, progress=progress),
+            lambda progress: service.export_annotations_csv(path, progress=progress, coders=coders),
         )  # Cancel stops between batches and leaves no file behind
         task.succeeded.connect(lambda _r: self.statusBar().showMessage(f"Written: {path}", 10000))
         task.failed.connect(self.show_error)
@@ -116,18 +117,50 @@ class FileActions:
         path, _ = QFileDialog.getSaveFileName(self, title, default, filters)
         return Path(path) if path else None
 
+    # Whose coding the exports hold ------------------------------------------------------------
+    export_coders: list[str] | None = None
+    """None: everyone's; else these coders' (e.g. ["gold"] after adjudication)."""
+
+    def export_criteria(self) -> StatementFilter | None:
+        coders = self.export_coders
+        return None if coders is None else StatementFilter(coders=frozenset(coders))
+
+    def fill_export_scope_menu(self, menu: QMenu) -> None:
+        """All coders, gold (once it exists) and each coder: a radio choice."""
+        menu.clear()
+        group = QActionGroup(menu)
+        coders = self.controller.read(self.service.coders, default=[])
+        gold = [c.name for c in coders if c.role == "gold"]
+        people = [c.name for c in coders if c.role != "gold"]
+        choices = [("All coders", None)] + [(f"{g} (adjudicated)", [g]) for g in gold]
+        choices += [(name, [name]) for name in people]
+        for label, value in choices:
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(value == self.export_coders)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, v=value: self.set_export_coders(v))
+
+    def set_export_coders(self, coders: list[str] | None) -> None:
+        self.export_coders = coders
+        whose = "everyone's" if coders is None else f"{', '.join(coders)}'s"
+        self.statusBar().showMessage(f"Exports and summaries now hold {whose} coding.", 6000)
+
     def export_positions_dialog(self) -> None:
         if path := self._save_path("Export positions", "positions.csv", "CSV (*.csv)"):
-            self.export(path, "Exporting positions…", self.service.export_positions_csv)
+            criteria = self.export_criteria()
+            self.export(path, "Exporting positions…", self.service.export_positions_csv, criteria)
 
     def export_summary_dialog(self) -> None:
         if path := self._save_path("Export summary workbook", "summary.xlsx", "Excel (*.xlsx)"):
-            self.export(path, "Exporting the summary…", self.service.export_summary)
+            criteria = self.export_criteria()
+            self.export(path, "Exporting the summary…", self.service.export_summary, criteria)
 
     def export_brief_dialog(self) -> None:
         filters = "Web page (*.html);;Word (*.docx);;Markdown (*.md)"
         if path := self._save_path("Export issue brief", "issue-brief.html", filters):
-            self.export(path, "Writing the issue brief…", self.service.export_brief)
+            criteria = self.export_criteria()
+            self.export(path, "Writing the issue brief…", self.service.export_brief, criteria)
 
     def export_network_dialog(self) -> None:
         scale = self.controller.read(self.service.stance_scale, default=())
@@ -137,8 +170,14 @@ class FileActions:
         kind, options = dialog.options()
         filters = "GraphML (*.graphml);;CSV edge list (*.csv)"
         if path := self._save_path("Export network", f"{kind}.graphml", filters):
+            criteria = self.export_criteria()
             self.export(
-                path, "Exporting the network…", self.service.export_network, kind, None, **options
+                path,
+                "Exporting the network…",
+                self.service.export_network,
+                kind,
+                criteria,
+                **options,
             )
 
     def _start(self, task: Task) -> Task:

@@ -52,7 +52,8 @@ class PositionActions:
         return None if result is None else result[0]
 
     def open_summary(self) -> SummaryView:
-        statements = self.controller.read(self.service.statements, default=[])
+        criteria = self.export_criteria()
+        statements = self.controller.read(self.service.statements, criteria, default=[])
         view = SummaryView(statements, self.codes.codes, self)
         view.open()
         return view

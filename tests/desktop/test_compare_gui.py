@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMenu
 
 from db.service import ProjectService
 from desktop.dialogs.adjudicate import AdjudicateDialog
@@ -128,7 +131,9 @@ def test_keys_walk_disagreements_and_build_gold(
     assert gold and gold != [(doc, s + 6, s + 16, "Truce")]
 
 
-def test_copy_agreed_and_no_more_disagreements(qtbot, project_path, data_dir, corpus_files):
+def test_copy_agreed_and_no_more_disagreements(
+    qtbot, project_path, data_dir, corpus_files, tmp_path
+):
     where, *_ = _coded_project(project_path, corpus_files)
     window = open_window(qtbot, project_path, coder="owner")
     window.open_compare()
@@ -140,3 +145,18 @@ def test_copy_agreed_and_no_more_disagreements(qtbot, project_path, data_dir, co
         qtbot.keyClick(window.reader.body, Qt.Key.Key_U)
     assert not window.step_disagreement(1)
     assert "No open disagreements" in window.statusBar().currentMessage()
+
+    # File → Exports hold the coding of → gold: the CSV holds gold's highlights only
+    menu = QMenu()
+    window.fill_export_scope_menu(menu)
+    labels = [a.text() for a in menu.actions()]
+    assert labels[:2] == ["All coders", "gold (adjudicated)"]
+    menu.actions()[1].trigger()
+    assert window.export_coders == ["gold"]
+    out = tmp_path / "gold.csv"
+    with qtbot.waitSignal(window.export_csv(out).finished, timeout=10000):
+        pass
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {r["coder"] for r in rows} == {"gold"}
+    assert len(rows) == len(_gold(project_path)) + 1  # ann's shifted span carries two codes
