@@ -58,3 +58,22 @@ def test_sentence_units():
     units = sentence_units(text)
     assert [text[s:e] for s, e in units] == ["One.", "Two!", "Three “quoted.”", "Four"]
     assert coded_units(units, [(2, 7)]) == [True, True, False, False]
+
+
+def test_fleiss_kappa_fleiss_1971_diagnoses():
+    # Fleiss (1971), Psychological Bulletin 76:378-382, Table 1: 30 patients, 6 psychiatrists each,
+    # diagnoses 1 depression, 2 personality disorder, 3 schizophrenia, 4 neurosis, 5 other. This is
+    # the `diagnoses` data of R's irr (exported in sophiedkk/pyirr, pyrr/tests/diagnoses.csv; the
+    # same 30 rows in dkpro/dkpro-statistics, Fleiss1971Test.createExample). kappam.fleiss: 0.430.
+    ratings = [
+        [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5],
+        [2, 2, 2, 4, 4, 4], [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4],
+        [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5], [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4],
+        [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5], [3, 3, 3, 3, 3, 5],
+        [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
+        [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4],
+        [1, 4, 4, 4, 4, 5], [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4],
+        [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
+    ]  # fmt: skip
+    counts = [[row.count(diagnosis) for diagnosis in range(1, 6)] for row in ratings]
+    assert round(fleiss_kappa(counts), 3) == 0.430
