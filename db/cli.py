@@ -11,11 +11,11 @@ from pathlib import Path
 
 from db import server
 from db.errors import InvalidInput, MarginaliaError
-from db.exports.csvfile import write_csv
 from db.logic.networks import NORMALISATIONS
 from db.paths import os_user_name
 from db.queries.positions import StatementFilter
 from db.service import ProjectService
+from db.summaries.agreement_report import HEADER, format_value, report_format
 from db.summaries.networks import KINDS
 
 COMMANDS = ("import", "import-annotations", "export", "merge", "server", "agreement")
@@ -40,11 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("master", help="master project file (or server URL)")
     mrg.add_argument("copies", nargs="+", help="project files to merge in")
 
-    agr = sub.add_parser("agreement", help="inter-coder agreement on sentence units")
+    agr = sub.add_parser(
+        "agreement",
+        help="inter-coder agreement: kappa on sentence units, Krippendorff's alpha on positions",
+    )
     agr.add_argument("project")
     agr.add_argument("--coders", required=True, help="comma-separated coder names (2 or more)")
-    agr.add_argument("--code", action="append", help="only this code path (repeatable)")
-    agr.add_argument("-o", "--output", type=Path, help="also write the table as CSV")
+    agr.add_argument(
+        "--code", action="append", help="sentence rows only for this code path (repeatable)"
+    )
+    agr.add_argument(
+        "-o", "--output", type=Path, help="also write the report: F.csv (table) or F.html (page)"
+    )
 
     srv = sub.add_parser("server", help="set up a PostgreSQL team server")
     srv_sub = srv.add_subparsers(dest="action", required=True)
@@ -137,22 +144,20 @@ def _agreement(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()]
     if len(coders) < 2:
         raise InvalidInput("Name at least two coders: --coders A,B")
+    if args.output:
+        report_format(args.output)  # a wrong suffix fails before the work, and writes nothing
     service = ProjectService.open(args.project, create=False)
     try:
         rows = service.agreement(coders, args.code)
+        table = [(r.coefficient, r.code, format_value(r.value), r.units, r.compared) for r in rows]
+        widths = [max(len(str(x)) for x in col) for col in zip(HEADER, *table, strict=True)]
+        for line in (HEADER, *table):
+            print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
+        if args.output:
+            service.export_agreement(args.output, rows, coders)
+            print(f"{len(rows)} rows written to {args.output}")
     finally:
         service.close()
-    header = ("coefficient", "code", "value", "units", "compared")
-    table = [(r.coefficient, r.code, f"{r.value:.3f}", r.units, r.compared) for r in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *table, strict=True)]
-    for line in (header, *table):
-        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
-    if args.output:
-        write_csv(
-            args.output,
-            header,
-            ([r.coefficient, r.code, r.value, r.units, r.compared] for r in rows),
-        )
     return 0
 
 

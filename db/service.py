@@ -59,6 +59,7 @@ from db.records import (
 from db.summaries import brief
 from db.summaries import networks as network_export
 from db.summaries import tables as summary_tables
+from db.summaries.agreement_report import write_agreement
 from db.watch import ChangeWatcher
 
 Progress = Callable[[int, int], None]
@@ -106,10 +107,19 @@ class ProjectService:
         except (OSError, sqlite3.Error) as exc:
             raise InvalidInput(f"The backup could not be written: {exc}") from exc
 
-    def agreement(self, coders: list[str], code_paths: list[str] | None = None):
-        """Agreement on sentence units, per code and overall (see db.queries.agreement)."""
+    def agreement(
+        self, coders: list[str], code_paths: list[str] | None = None
+    ) -> list[agreement_queries.AgreementRow]:
+        """The agreement report: α-u, sentence kappas, position alphas (db.queries.agreement)."""
         with self.project.read() as s:
-            return agreement_queries.sentence_agreement(s, coders, code_paths)
+            return agreement_queries.agreement_report(s, coders, code_paths)
+
+    def export_agreement(
+        self, target: str | Path, rows: list[agreement_queries.AgreementRow], coders: list[str]
+    ) -> int:
+        """Write computed agreement rows as .csv or .html (chosen by the file name)."""
+        with writing_to(target):
+            return write_agreement(rows, target, f"Inter-coder agreement — {self.name}", coders)
 
     # Comparison and adjudication -------------------------------------------------------
     def gold_coder(self) -> int | None:

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from db.logic.comparison import Passage, differing_ranges
 from db.queries.comparison import Comparison
 from desktop.dialogs.adjudicate import AdjudicateDialog
+from desktop.dialogs.agreement import AgreementDialog
+from desktop.tasks import Task
 from desktop.widgets.compare import LETTERS
 from desktop.widgets.lanes import GOLD_COLOR, lane_color
 
@@ -204,6 +206,46 @@ class CompareActions:
         result = self._run(self.service.accept_agreed, coder_ids)
         if result is not None:
             self.statusBar().showMessage(f"{result[0]} agreed highlight(s) copied to gold.", 8000)
+
+    # The agreement report ----------------------------------------------------------------------
+    def open_agreement(self) -> AgreementDialog:
+        ticked = self.compare_panel.coder_ids()
+        if len(ticked) < 2:
+            people = [c for c in self.read_coders() if c.role != "gold" and c.n_annotations]
+            ticked = [c.id for c in sorted(people, key=lambda c: -c.n_annotations)[:2]]
+        dialog = AgreementDialog(self.read_coders(), self.codes.codes, ticked, self)
+        dialog.compute_requested.connect(
+            lambda coders, codes: self.compute_agreement(dialog, coders, codes)
+        )
+        dialog.save_requested.connect(lambda: self.save_agreement(dialog))
+        dialog.open()
+        return dialog
+
+    def compute_agreement(
+        self, dialog: AgreementDialog, coders: list[str], codes: list[str] | None
+    ) -> Task:
+        """Coefficients can take seconds on a big project: computed off the GUI thread."""
+        service = self.service
+        task = Task(
+            self, "Computing agreement…", lambda _progress: service.agreement(coders, codes)
+        )
+        task.succeeded.connect(dialog.show_rows)
+        task.failed.connect(lambda message: dialog.message.setText(message))
+        dialog.report_coders = coders
+        return self._start(task)
+
+    def save_agreement(self, dialog: AgreementDialog) -> Task | None:
+        filters = "Web page (*.html);;CSV (*.csv)"
+        if path := self._save_path("Save the agreement report", "agreement.html", filters):
+            rows = dialog.rows.records()
+            return self.export(
+                path,
+                "Saving the report…",
+                self.service.export_agreement,
+                rows,
+                dialog.report_coders,
+            )
+        return None
 
 
 def _count(n: int, noun: str) -> str:

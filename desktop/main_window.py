@@ -208,6 +208,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             compare, "&Previous disagreement", lambda: self.step_disagreement(-1), "Ctrl+["
         )
         self._action(compare, "Copy all &agreed passages to gold", self.accept_agreed)
+        compare.addSeparator()
+        self._action(compare, "Agreement &report…", self.open_agreement, "Ctrl+Shift+R")
 
         view = bar.addMenu("&View")
         self._action(view, "&Summary charts…", self.open_summary, "Ctrl+Shift+S")

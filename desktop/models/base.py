@@ -24,6 +24,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._rows = rows
         self.endResetModel()
 
+    def records(self) -> list[R]:
+        return list(self._rows)
+
     def record_at(self, row: int) -> R:
         return self._rows[row]
 

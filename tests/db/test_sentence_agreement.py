@@ -57,5 +57,64 @@ def test_sentence_kappa_for_two_coders_matches_a_hand_computation(
     assert "cohen kappa" in capsys.readouterr().out
     with out.open(encoding="utf-8", newline="") as f:
         read = list(csv.DictReader(f))
-    assert {r["coefficient"] for r in read} == {"percent agreement", "cohen kappa"}
+    assert {r["coefficient"] for r in read} == {
+        "unitizing alpha (α-u)",
+        "percent agreement",
+        "cohen kappa",
+    }
     assert cli_main(["agreement", str(service.project.path), "--coders", "ann,zoe"]) == 1
+
+
+def test_deleted_articles_leave_the_sentence_units(service, corpus_files):
+    service.import_files(corpus_files)
+    code, _ = service.create_code("Rejection")
+    texts = {d.id: service.document(d.id).text for d in service.documents()}
+    kept, gone = (next(d for d, t in texts.items() if p in t) for p in PASSAGES["ann"][::2])
+    assert kept != gone
+    for coder in PASSAGES:
+        coder_id = service.ensure_coder(coder)
+        for doc in (kept, gone):
+            service.annotate(doc, coder_id, 0, 40, [code])
+    service.use_coder("ann")
+    service.delete_documents([gone])
+    rows = {(r.coefficient, r.code): r for r in service.agreement(["ann", "bob"])}
+    assert rows["percent agreement", "Rejection"].units == len(sentence_units(texts[kept]))
+    assert "in 1 article(s)" in rows["percent agreement", "Rejection"].compared
+
+
+def test_unitizing_alpha_on_the_corpus_matches_the_layers_built_by_hand(service, corpus_files):
+    from db.logic.unitizing import pooled_unitizing_alpha, unitizing_alpha
+
+    service.import_files(corpus_files)
+    rejection, _ = service.create_code("Rejection")
+    truce, _ = service.create_code("Truce")
+    texts = {d.id: service.document(d.id).text for d in service.documents()}
+    layers = {rejection: {}, truce: {}}
+    for coder, passages in PASSAGES.items():
+        coder_id = service.ensure_coder(coder)
+        for i, passage in enumerate(passages):
+            doc = next(d for d, t in texts.items() if passage in t)
+            start = texts[doc].index(passage) + (4 if coder == "bob" and i == 1 else 0)
+            code = truce if i == 2 else rejection
+            service.annotate(doc, coder_id, start, start + len(passage) - 6, [code])
+            layers[code].setdefault(coder, {}).setdefault(doc, []).append(
+                (start, start + len(passage) - 6)
+            )
+    documents = sorted({d for code in layers.values() for c in code.values() for d in c})
+    lengths = [len(texts[d]) for d in documents]
+    expected = {
+        code: unitizing_alpha(
+            lengths, [[layer.get(c, {}).get(d, []) for d in documents] for c in PASSAGES]
+        )
+        for code, layer in layers.items()
+    }
+    assert 0 < expected[rejection].alpha < 1  # two shared passages, one shifted by 4 chars
+    assert expected[truce].alpha < 0  # their Truce passages do not even overlap
+    rows = {
+        r.code: r for r in service.agreement(["ann", "bob"]) if r.coefficient.startswith("unit")
+    }
+    assert rows["Rejection"].value == round(expected[rejection].alpha, 4)
+    assert rows["Truce"].value == round(expected[truce].alpha, 4)
+    pooled = pooled_unitizing_alpha(expected.values())
+    assert rows["(all codes)"].value == round(pooled.alpha, 4)
+    assert str(sum(lengths)) in rows["Rejection"].compared

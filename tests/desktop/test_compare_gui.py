@@ -160,3 +160,27 @@ def test_copy_agreed_and_no_more_disagreements(
         rows = list(csv.DictReader(f))
     assert rows and {r["coder"] for r in rows} == {"gold"}
     assert len(rows) == len(_gold(project_path)) + 1  # ann's shifted span carries two codes
+
+
+def test_agreement_report_window_computes_and_saves(
+    qtbot, project_path, data_dir, corpus_files, tmp_path, monkeypatch
+):
+    _coded_project(project_path, corpus_files)
+    window = open_window(qtbot, project_path, coder="owner")
+    dialog = window.open_agreement()
+    assert dialog.chosen_coders() == ["ann", "bob"]  # the two busiest coders, ticked for you
+    with qtbot.waitSignal(dialog.rows.modelReset, timeout=10000):
+        dialog.compute.click()
+    rows = dialog.rows.records()
+    by_key = {(r.coefficient, r.code): r for r in rows}
+    assert ("unitizing alpha (α-u)", "Rejection") in by_key
+    assert ("cohen kappa", "(all codes)") in by_key
+    expected = window.service.agreement(["ann", "bob"])
+    assert rows == expected
+    out = tmp_path / "agreement.html"
+    monkeypatch.setattr(window, "_save_path", lambda *_args: out)
+    with qtbot.waitSignal(window.save_agreement(dialog).finished, timeout=10000):
+        pass
+    page = out.read_text(encoding="utf-8")
+    assert "unitizing alpha" in page and "ann" in page and "bob" in page
+    dialog.grab().save(str(tmp_path / "agreement.png"))
