@@ -82,3 +82,38 @@ def test_a_reader_cannot_insert(team):
     with pytest.raises(DBAPIError), rita.project.engine.begin() as c:
         c.execute(text(INSERT), {"d": doc})
     rita.close()
+
+
+def test_only_an_owner_adjudicates_into_gold(team):
+    url, names = team
+    ids = {}
+    for who, password in (("ann", "pw-a:1%"), ("bob", "pw-b")):
+        coder = ProjectService.open(as_user(url, names[who], password), create=False)
+        ids[who] = coder.use_coder(names[who])
+        doc, code = coder.documents()[0].id, coder.codes()[0].id
+        coder.annotate(doc, None, 0, 12 if who == "ann" else 20, [code])
+        coder.close()
+
+    ann = ProjectService.open(as_user(url, names["ann"], "pw-a:1%"), create=False)
+    ann.use_coder(names["ann"])
+    with pytest.raises(ProjectWriteError):  # a coder cannot write the gold layer
+        ann.accept_coding(doc, (0, 20), [ids["ann"]])
+    ann.close()
+
+    server.add_coder(url, f"owner_{names['ann']}", "pw-o", "owner")
+    owner = ProjectService.open(as_user(url, f"owner_{names['ann']}", "pw-o"), create=False)
+    try:
+        owner.use_coder(f"owner_{names['ann']}")
+        comparison = owner.compare(doc, [ids["ann"], ids["bob"]])
+        (passage,) = comparison.open_disagreements
+        owner.accept_coding(doc, (passage.start, passage.end), [ids["bob"]])
+        gold = owner.gold_coder()
+        assert [(a.start, a.end) for a in owner.annotations(doc) if a.coder_id == gold] == [(0, 20)]
+        assert owner.compare(doc, [ids["ann"], ids["bob"]]).open_disagreements == []
+    finally:
+        owner.close()
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.exec_driver_sql(f'DROP OWNED BY "owner_{names["ann"]}"')
+            c.exec_driver_sql(f'DROP ROLE IF EXISTS "owner_{names["ann"]}"')
+        admin.dispose()
