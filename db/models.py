@@ -46,7 +46,10 @@ class Base(DeclarativeBase):
 
 
 class UuidMixin:
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = mapped_column(
+        String(36), unique=True, default=new_uuid, insert_sentinel=True
+    )
+    """Also the sentinel that lets bulk INSERT … RETURNING keep row order in one statement."""
 
 
 class SoftDeleteMixin:
@@ -255,6 +258,8 @@ class Decision(UuidMixin, SoftDeleteMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("code.id"))
+    """The code layer settled; None for highlights without a code."""
     start: Mapped[int]
     end: Mapped[int]
     choice: Mapped[str] = mapped_column(String(200))

@@ -16,6 +16,7 @@ from db.changes import Changes
 from db.errors import InvalidInput
 from db.exports.annotations_csv import write_annotations_csv
 from db.exports.positions_csv import write_positions_csv
+from db.logic.comparison import Target
 from db.logic.stance import StanceLevel
 from db.migrate import copy_sqlite
 from db.ops import (
@@ -138,19 +139,15 @@ class ProjectService:
             gold = comparison_queries.gold_coder_id(s)
             return comparison_queries.disagreement_counts(s, coder_ids, gold)
 
-    def accept_coding(
-        self, document_id: int, span: tuple[int, int], from_coders: Sequence[int]
-    ) -> Changes:
-        """Gold takes these coders' highlights in the passage (accept A, B, or both)."""
+    def accept_coding(self, target: Target, from_coders: Sequence[int]) -> Changes:
+        """Gold takes these coders' spans with the passage's code (accept A, B, or both)."""
         with self.project.write() as s:
-            return adjudication.accept(s, self._coder(), document_id, span, from_coders)
+            return adjudication.accept(s, self._coder(), target, from_coders)
 
-    def settle_passage(
-        self, document_id: int, span: tuple[int, int], items: Iterable[adjudication.Item]
-    ) -> Changes:
-        """Gold's coding of the passage becomes the adjudicator's own edit."""
+    def settle_passage(self, target: Target, items: Iterable[adjudication.Item]) -> Changes:
+        """Gold's marking of the passage becomes the adjudicator's own edit."""
         with self.project.write() as s:
-            return adjudication.settle(s, self._coder(), document_id, span, items)
+            return adjudication.settle(s, self._coder(), target, items)
 
     def accept_agreed(self, coder_ids: Sequence[int]) -> tuple[int, Changes]:
         """Copy every passage the coders agree on into gold (where gold has nothing yet)."""

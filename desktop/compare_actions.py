@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from db.logic.comparison import Passage, differing_ranges
+from db.logic.comparison import Passage, Target, differing_ranges, layer_of
 from db.queries.comparison import Comparison
 from desktop.dialogs.adjudicate import AdjudicateDialog
 from desktop.dialogs.agreement import AgreementDialog
@@ -66,7 +66,10 @@ class CompareActions:
         names = self._coder_names(coder_ids)
         self.compare_panel.set_letters(names)
         states = [self._state(p) for p in comparison.passages]
-        self.compare_panel.show_passages(document.text, list(comparison.passages), states)
+        names_of_codes = {c.id: c.name for c in self.codes.codes}
+        self.compare_panel.show_passages(
+            document.text, list(comparison.passages), states, names_of_codes
+        )
         n_open = states.count("open")
         self.compare_panel.summary.setText(
             f"This article: {_count(len(states), 'passage')} · "
@@ -98,13 +101,21 @@ class CompareActions:
     def _show_current_passage(self) -> None:
         comparison, passage = self.comparison, self.current_passage
         rows = list(comparison.passages) if comparison else []
-        if passage is not None:  # the same stretch after a refresh (ids change on decisions)
-            passage = next((p for p in rows if p.overlaps(passage.start, passage.end)), None)
+        if passage is not None:  # the same passage after a refresh (its bounds may have moved)
+            same_code = [p for p in rows if p.code_id == passage.code_id]
+            passage = next(
+                (p for p in same_code if (p.start, p.end) == (passage.start, passage.end)),
+                next((p for p in same_code if p.overlaps(passage.start, passage.end)), None),
+            )
         self.current_passage = passage
         self.compare_panel.select_row(rows.index(passage) if passage else None)
         coder_ids = list(comparison.coder_ids) if comparison else []
-        gold = [(g.start, g.end, g.code_ids) for g in comparison.gold] if comparison else []
-        in_passage = [g for g in gold if passage and passage.overlaps(g[0], g[1])]
+        gold = list(comparison.gold) if comparison else []
+        in_passage = [
+            (g.start, g.end, g.code_ids)
+            for g in gold
+            if passage and passage.overlaps(g.start, g.end) and passage.code_id in layer_of(g)
+        ]
         self.compare_panel.show_passage(
             passage,
             self._coder_names(coder_ids),
@@ -129,12 +140,16 @@ class CompareActions:
             if not self.comparing:
                 self.statusBar().showMessage("Tick two coders in the Compare tab first.", 5000)
                 return False
-        comparison = self.comparison
-        here = self.current_passage.start if self.current_passage else -1 if step > 0 else 1e18
-        candidates = [p for p in comparison.passages if self._state(p) == "open"]
-        ahead = [p for p in candidates if (p.start > here if step > 0 else p.start < here)]
+        rows = list(self.comparison.passages)
+        current = self.current_passage
+        here = rows.index(current) if current in rows else (-1 if step > 0 else len(rows))
+        ahead = [
+            i
+            for i, p in enumerate(rows)
+            if self._state(p) == "open" and (i > here if step > 0 else i < here)
+        ]
         if ahead:
-            self.choose_passage(list(comparison.passages).index(ahead[0 if step > 0 else -1]))
+            self.choose_passage(ahead[0 if step > 0 else -1])
             return True
         return self._next_article_with_disagreements(step)
 
@@ -171,12 +186,12 @@ class CompareActions:
             self.statusBar().showMessage("Press N to go to the next disagreement first.", 4000)
             return
         coder_ids = list(self.comparison.coder_ids)
-        span = (passage.start, passage.end)
+        target = Target.of(document.id, passage)
         if key in LETTERS and LETTERS.index(key) < len(coder_ids):
             chosen = [coder_ids[LETTERS.index(key)]]
-            done = self._run(self.service.accept_coding, document.id, span, chosen)
+            done = self._run(self.service.accept_coding, target, chosen)
         elif key == "u":
-            done = self._run(self.service.accept_coding, document.id, span, coder_ids)
+            done = self._run(self.service.accept_coding, target, coder_ids)
         elif key == "e":
             done = self.edit_gold(passage)
         else:
@@ -186,17 +201,14 @@ class CompareActions:
 
     def edit_gold(self, passage: Passage):
         document = self.reader.document
-        used = {c for coding in passage.codings for c in coding.code_ids}
+        used = set() if passage.code_id is None else {passage.code_id}
         dialog = AdjudicateDialog(
             document.text, (passage.start, passage.end), self.codes.active_codes(), used, self
         )
-        self.last_dialog = dialog
         if not dialog.exec():
             return None
         items = [(*dialog.span(), dialog.code_ids())]
-        return self._run(
-            self.service.settle_passage, document.id, (passage.start, passage.end), items
-        )
+        return self._run(self.service.settle_passage, Target.of(document.id, passage), items)
 
     def accept_agreed(self) -> None:
         coder_ids = self.compare_panel.coder_ids()

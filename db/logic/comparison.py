@@ -1,9 +1,12 @@
-"""Line coders' highlights up against one another: passages, and where they agree.
+"""Line coders' highlights up against one another, code by code: passages, and where they agree.
 
-A *passage* is a stretch of text held together by overlapping highlights of the compared coders
-(any code): the unit an adjudicator decides on. Coders agree on a passage when each of them
-highlighted exactly the same spans with the same codes there; a passage only some coders
-highlighted is a disagreement too (the others saw nothing to code).
+Each code is its own layer (as in α-u, and as MAXQDA and ATLAS.ti compare segments per code): a
+*passage* is a stretch held together by overlapping spans carrying that code, from any of the
+compared coders. It is the unit an adjudicator decides on. Coders agree on a passage when each
+of them marked exactly the same spans with the code there; a passage only some coders marked is a
+disagreement too (the others saw nothing to code). Highlights without a code form a layer of
+their own (code None). Layers keep dense coding decidable: a paragraph coded Conflict does not
+tie every sentence inside it, coded with other codes, into one giant passage.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ class Coding:
 
 @dataclass(frozen=True, slots=True)
 class Passage:
+    code_id: int | None
     start: int
     end: int
     codings: tuple[Coding, ...]
+    """The compared coders' highlights in this layer and stretch (with all their codes)."""
     agreed: bool
 
     def of(self, coder_id: int) -> tuple[Coding, ...]:
@@ -38,17 +43,51 @@ class Passage:
     def overlaps(self, start: int, end: int) -> bool:
         return start < self.end and end > self.start
 
+    def spans_of(self, coder_id: int) -> set[tuple[int, int]]:
+        return {(c.start, c.end) for c in self.codings if c.coder_id == coder_id}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A passage to settle: an article, a code layer (None: uncoded highlights), a stretch."""
+
+    document_id: int
+    code_id: int | None
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, document_id: int, passage: Passage) -> Target:
+        return cls(document_id, passage.code_id, passage.start, passage.end)
+
+
+def layer_of(coding: Coding) -> Iterable[int | None]:
+    return coding.code_ids or (None,)
+
 
 def passages(codings: Iterable[Coding], coder_ids: Sequence[int]) -> list[Passage]:
-    """Group the compared coders' highlights into passages, in text order."""
+    """The compared coders' passages in every code layer, in text order (then by code)."""
     wanted = set(coder_ids)
-    ordered = sorted(
-        (c for c in codings if c.coder_id in wanted and c.end > c.start),
-        key=lambda c: (c.start, c.end),
-    )
+    layers: dict[int | None, list[Coding]] = defaultdict(list)
+    for coding in codings:
+        if coding.coder_id in wanted and coding.end > coding.start:
+            for code_id in layer_of(coding):
+                layers[code_id].append(coding)
+    found = [
+        passage
+        for code_id, layer in layers.items()
+        for passage in _layer_passages(code_id, layer, coder_ids)
+    ]
+    found.sort(key=lambda p: (p.start, p.end, -1 if p.code_id is None else p.code_id))
+    return found
+
+
+def _layer_passages(
+    code_id: int | None, layer: list[Coding], coder_ids: Sequence[int]
+) -> list[Passage]:
     groups: list[list[Coding]] = []
     reach = -1
-    for coding in ordered:
+    for coding in sorted(layer, key=lambda c: (c.start, c.end)):
         if groups and coding.start < reach:
             groups[-1].append(coding)
             reach = max(reach, coding.end)
@@ -57,6 +96,7 @@ def passages(codings: Iterable[Coding], coder_ids: Sequence[int]) -> list[Passag
             reach = coding.end
     return [
         Passage(
+            code_id=code_id,
             start=group[0].start,
             end=max(c.end for c in group),
             codings=tuple(group),
@@ -67,33 +107,20 @@ def passages(codings: Iterable[Coding], coder_ids: Sequence[int]) -> list[Passag
 
 
 def _agreed(group: list[Coding], coder_ids: Sequence[int]) -> bool:
-    layers = [spans_of(group, coder) for coder in coder_ids]
-    return all(layer == layers[0] for layer in layers)
-
-
-def spans_of(codings: Iterable[Coding], coder_id: int) -> dict[tuple[int, int], frozenset[int]]:
-    """A coder's highlights as span → codes (two highlights of one span count as one)."""
-    found: dict[tuple[int, int], frozenset[int]] = defaultdict(frozenset)
-    for c in codings:
-        if c.coder_id == coder_id:
-            found[c.start, c.end] |= c.code_ids
-    return dict(found)
+    spans = [{(c.start, c.end) for c in group if c.coder_id == coder} for coder in coder_ids]
+    return all(s == spans[0] for s in spans)
 
 
 def differing_ranges(passage: Passage, coder_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """Stretches of a passage where the coders' codes differ character by character."""
-    cuts = sorted(
-        {passage.start, passage.end} | {p for c in passage.codings for p in (c.start, c.end)}
-    )
+    """Stretches of a passage where some coders marked the code and others did not."""
+    edges = {p for c in passage.codings for p in (c.start, c.end)}
+    cuts = sorted(edges | {passage.start, passage.end})
     ranges: list[tuple[int, int]] = []
     for start, end in pairwise(cuts):
-        seen = {
-            frozenset().union(
-                *(c.code_ids for c in passage.of(coder) if c.start <= start and c.end >= end)
-            )
-            for coder in coder_ids
+        covered = {
+            any(c.start <= start and c.end >= end for c in passage.of(coder)) for coder in coder_ids
         }
-        if len(seen) > 1:
+        if len(covered) > 1:
             if ranges and ranges[-1][1] == start:
                 ranges[-1] = (ranges[-1][0], end)
             else:

@@ -1,24 +1,35 @@
 """Settle disagreements into the gold layer: a special coder holding the team's final coding.
 
-Each decision replaces whatever gold holds in the passage and records a ruling (who, how), in
-one undoable history entry under the adjudicator's name. Accepted highlights bring their codes
-and positions along; accepting a coder who coded nothing there settles it as "nothing to code".
+Decisions are made per code layer (see db.logic.comparison). Each one replaces what gold marks
+with that code in the passage and records a ruling (who, how), in one undoable history entry
+under the adjudicator's name. Accepted highlights bring their positions along; accepting a coder
+who marked nothing there settles the passage as "nothing to code".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import InvalidInput, NotFound
-from db.logic.comparison import Coding, passages
+from db.logic.comparison import Target, layer_of, passages
 from db.logic.metadata import shorten
-from db.models import Annotation, Coder, Decision, Document, Statement, utcnow
-from db.ops.annotating import tag_spans_many
+from db.models import (
+    Annotation,
+    AnnotationCode,
+    Code,
+    Coder,
+    Decision,
+    Document,
+    Statement,
+    utcnow,
+)
+from db.ops.annotating import tag_each
 from db.ops.history import Recorder
 from db.queries.comparison import GOLD_NAME, GOLD_ROLE, codings, gold_coder_id
 
@@ -26,14 +37,21 @@ Item = tuple[int, int, frozenset[int]]
 """A gold highlight to be: start, end and its codes."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    start: int
+    end: int
+    codes: frozenset[int]
+    sources: tuple[int, ...] = ()  # coders' annotations whose positions come along
+
+
 def ensure_gold(session: Session) -> int:
     """The gold coder's id, created on first use (named "gold" unless a person took that name)."""
     if (found := gold_coder_id(session)) is not None:
         return found
     taken = set(session.scalars(select(Coder.name).where(Coder.name.like(f"{GOLD_NAME}%"))))
-    name = next(
-        n for i in range(1, 1000) if (n := GOLD_NAME if i == 1 else f"{GOLD_NAME} {i}") not in taken
-    )
+    candidates = (GOLD_NAME if i == 1 else f"{GOLD_NAME} {i}" for i in range(1, len(taken) + 2))
+    name = next(n for n in candidates if n not in taken)
     gold = Coder(name=name, role=GOLD_ROLE, color="#b8860b")
     session.add(gold)
     session.flush()
@@ -41,38 +59,28 @@ def ensure_gold(session: Session) -> int:
 
 
 def accept(
-    session: Session,
-    adjudicator_id: int,
-    document_id: int,
-    span: tuple[int, int],
-    from_coders: Sequence[int],
+    session: Session, adjudicator_id: int, target: Target, from_coders: Sequence[int]
 ) -> Changes:
-    """Gold takes these coders' highlights (with codes and positions) in the passage ``span``."""
+    """Gold takes these coders' spans with the target's code in the passage (A, B or both)."""
     if not from_coders:
         raise InvalidInput("Choose whose coding to accept.")
-    start, end = span
-    chosen = [
-        c
-        for c in codings(session, from_coders, [document_id]).get(document_id, [])
-        if c.start < end and c.end > start
-    ]
+    spans: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for c in codings(session, from_coders, [target.document_id]).get(target.document_id, []):
+        if target.code_id in layer_of(c) and c.start < target.end and c.end > target.start:
+            spans[c.start, c.end].append(c.annotation_id)
+    codes = frozenset() if target.code_id is None else frozenset({target.code_id})
+    wanted = [_Wanted(s, e, codes, tuple(ids)) for (s, e), ids in sorted(spans.items())]
     names = dict(
         session.execute(select(Coder.id, Coder.name).where(Coder.id.in_(from_coders))).all()
     )
     verb = "accept " + " and ".join(names.get(c, "?") for c in from_coders)
-    return _settle(session, adjudicator_id, document_id, span, chosen, verb)
+    return _settle(session, adjudicator_id, target, wanted, verb)
 
 
-def settle(
-    session: Session,
-    adjudicator_id: int,
-    document_id: int,
-    span: tuple[int, int],
-    items: Iterable[Item],
-) -> Changes:
-    """Gold's coding of the passage becomes exactly ``items`` (the adjudicator's own edit)."""
-    own = [Coding(0, 0, s, e, frozenset(codes)) for s, e, codes in items]
-    return _settle(session, adjudicator_id, document_id, span, own, "edit")
+def settle(session: Session, adjudicator_id: int, target: Target, items: Iterable[Item]) -> Changes:
+    """Gold's marking of the passage becomes the adjudicator's own: these spans and codes."""
+    wanted = [_Wanted(s, e, frozenset(codes)) for s, e, codes in items]
+    return _settle(session, adjudicator_id, target, wanted, "edit")
 
 
 def accept_agreed(
@@ -85,61 +93,53 @@ def accept_agreed(
     gold_id = ensure_gold(session)
     found = codings(session, [*coder_ids, gold_id], document_ids)
     recorder = Recorder(session, adjudicator_id, "adjudicate")
-    wanted: dict[int, list[Coding]] = defaultdict(list)
+    wanted: dict[int, list[_Wanted]] = defaultdict(list)
     for document_id, items in found.items():
         gold = [c for c in items if c.coder_id == gold_id]
         for passage in passages(items, coder_ids):
-            if passage.agreed and not any(passage.overlaps(g.start, g.end) for g in gold):
-                wanted[document_id].extend(passage.of(coder_ids[0]))
-    _copy(session, recorder, gold_id, wanted)
+            decided = any(
+                passage.code_id in layer_of(g) and passage.overlaps(g.start, g.end) for g in gold
+            )
+            if passage.agreed and not decided:
+                codes = frozenset() if passage.code_id is None else frozenset({passage.code_id})
+                wanted[document_id].extend(
+                    _Wanted(c.start, c.end, codes, (c.annotation_id,))
+                    for c in passage.of(coder_ids[0])
+                )
+    _create(session, recorder, gold_id, wanted)
     n = sum(len(v) for v in wanted.values())
-    recorder.summary = f"Gold: accept {n} agreed highlight(s)"
+    recorder.summary = f"Gold: accept {n} agreed span(s)"
     return n, recorder.finish()
 
 
 def _settle(
-    session: Session,
-    adjudicator_id: int,
-    document_id: int,
-    span: tuple[int, int],
-    chosen: list[Coding],
-    verb: str,
+    session: Session, adjudicator_id: int, target: Target, wanted: list[_Wanted], verb: str
 ) -> Changes:
-    start, end = span
     text = session.scalar(
-        select(Document.text).where(Document.id == document_id, Document.deleted_at.is_(None))
+        select(Document.text).where(
+            Document.id == target.document_id, Document.deleted_at.is_(None)
+        )
     )
     if text is None:
         raise NotFound("That article no longer exists.")
-    if not 0 <= start < end <= len(text):
+    if not 0 <= target.start < target.end <= len(text):
         raise InvalidInput("That passage is outside the article.")
+    if target.code_id is not None and session.get(Code, target.code_id) is None:
+        raise NotFound("That code no longer exists.")
     gold_id = ensure_gold(session)
-    recorder = Recorder(
-        session, adjudicator_id, "adjudicate", f"Gold: {verb} “{shorten(text[start:end], 40)}”"
-    )
-    replaced = list(
-        session.scalars(
-            select(Annotation.id).where(
-                Annotation.document_id == document_id,
-                Annotation.coder_id == gold_id,
-                Annotation.deleted_at.is_(None),
-                Annotation.start < end,
-                Annotation.end > start,
-            )
-        )
-    )
-    if replaced:
-        recorder.touch("annotation", replaced)
-        session.execute(
-            update(Annotation).where(Annotation.id.in_(replaced)).values(deleted_at=utcnow())
-        )
+    quote = shorten(text[target.start : target.end], 40)
+    recorder = Recorder(session, adjudicator_id, "adjudicate", f"Gold: {verb} “{quote}”")
+    _clear_layer(session, recorder, gold_id, target)
     overruled = list(
         session.scalars(
             select(Decision.id).where(
-                Decision.document_id == document_id,
+                Decision.document_id == target.document_id,
+                Decision.code_id.is_(None)
+                if target.code_id is None
+                else Decision.code_id == target.code_id,
                 Decision.deleted_at.is_(None),
-                Decision.start < end,
-                Decision.end > start,
+                Decision.start < target.end,
+                Decision.end > target.start,
             )
         )
     )
@@ -149,61 +149,118 @@ def _settle(
             update(Decision).where(Decision.id.in_(overruled)).values(deleted_at=utcnow())
         )
     ruling = Decision(
-        document_id=document_id, start=start, end=end, choice=verb, coder_id=adjudicator_id
+        document_id=target.document_id,
+        code_id=target.code_id,
+        start=target.start,
+        end=target.end,
+        choice=verb,
+        coder_id=adjudicator_id,
     )
     session.add(ruling)
     session.flush()
     recorder.created("decision", [ruling.id])
-    _copy(session, recorder, gold_id, {document_id: chosen})
+    _create(session, recorder, gold_id, {target.document_id: wanted})
     return recorder.finish()
 
 
-def _copy(
-    session: Session, recorder: Recorder, gold_id: int, wanted: dict[int, list[Coding]]
-) -> None:
-    """Create gold highlights like ``wanted`` (same spans and codes) and copy their positions."""
-    by_codes: dict[frozenset[int], dict[int, list[tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
+def _clear_layer(session: Session, recorder: Recorder, gold_id: int, target: Target) -> None:
+    """Take the target's code off gold's highlights in the passage; a highlight left with no
+    code and no position goes (it would otherwise turn into an uncoded highlight)."""
+    overlapping = list(
+        session.scalars(
+            select(Annotation.id).where(
+                Annotation.document_id == target.document_id,
+                Annotation.coder_id == gold_id,
+                Annotation.deleted_at.is_(None),
+                Annotation.start < target.end,
+                Annotation.end > target.start,
+            )
+        )
     )
-    merged: dict[tuple[int, int, int], frozenset[int]] = defaultdict(frozenset)
-    sources: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for document_id, items in wanted.items():
-        for c in items:
-            merged[document_id, c.start, c.end] |= c.code_ids
-            if c.annotation_id:
-                sources[document_id, c.start, c.end].append(c.annotation_id)
-    for (document_id, start, end), codes in merged.items():
-        by_codes[codes][document_id].append((start, end))
-    gold_of: dict[tuple[int, int, int], int] = {}
-    for codes, spans in by_codes.items():
-        made = tag_spans_many(session, recorder, gold_id, dict(spans), sorted(codes))
-        for document_id, (ids, _) in made.items():
-            for (start, end), annotation_id in zip(spans[document_id], ids, strict=True):
-                gold_of[document_id, start, end] = annotation_id
-    _copy_statements(session, recorder, sources, gold_of)
+    if not overlapping:
+        return
+    tags: dict[int, set[int]] = defaultdict(set)
+    for annotation_id, code_id in session.execute(
+        select(AnnotationCode.annotation_id, AnnotationCode.code_id).where(
+            AnnotationCode.annotation_id.in_(overlapping)
+        )
+    ):
+        tags[annotation_id].add(code_id)
+    if target.code_id is None:
+        touched = [a for a in overlapping if not tags[a]]
+    else:
+        touched = [a for a in overlapping if target.code_id in tags[a]]
+    if not touched:
+        return
+    recorder.touch("annotation", touched)
+    if target.code_id is not None:
+        session.execute(
+            delete(AnnotationCode).where(
+                AnnotationCode.annotation_id.in_(touched),
+                AnnotationCode.code_id == target.code_id,
+            )
+        )
+    with_positions = set(
+        session.scalars(
+            select(Statement.annotation_id).where(
+                Statement.annotation_id.in_(touched), Statement.deleted_at.is_(None)
+            )
+        )
+    )
+    gone = [a for a in touched if not (tags[a] - {target.code_id}) and a not in with_positions]
+    if gone:
+        session.execute(
+            update(Annotation).where(Annotation.id.in_(gone)).values(deleted_at=utcnow())
+        )
 
 
-def _copy_statements(
-    session: Session,
-    recorder: Recorder,
-    sources: dict[tuple[int, int, int], list[int]],
-    gold_of: dict[tuple[int, int, int], int],
+def _create(
+    session: Session, recorder: Recorder, gold_id: int, wanted: dict[int, list[_Wanted]]
 ) -> None:
-    target = {a: gold_of[key] for key, ids in sources.items() for a in ids}
+    """Gold highlights as ``wanted`` (an existing gold highlight of the same span gains the
+    codes), with copies of the source highlights' positions."""
+    merged: dict[tuple[int, int, int], frozenset[int]] = defaultdict(frozenset)
+    sources: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for document_id, items in wanted.items():
+        for w in items:
+            merged[document_id, w.start, w.end] |= w.codes
+            sources[document_id, w.start, w.end].update(w.sources)
+    items: dict[int, list[tuple[int, int, list[int]]]] = defaultdict(list)
+    for (document_id, start, end), codes in merged.items():
+        items[document_id].append((start, end, sorted(codes)))
+    made = tag_each(session, recorder, gold_id, dict(items))
+    gold_of = {
+        (document_id, start, end): annotation_id
+        for document_id, (ids, _) in made.items()
+        for (start, end, _), annotation_id in zip(items[document_id], ids, strict=True)
+    }
+    _copy_statements(
+        session, recorder, {a: gold_of[key] for key, ids in sources.items() for a in ids}
+    )
+
+
+def _copy_statements(session: Session, recorder: Recorder, target: dict[int, int]) -> None:
+    """Copy the live positions of source annotations onto their gold highlights, once each."""
     if not target:
         return
-    seen: set[tuple] = set()
+    fields = (
+        Statement.annotation_id,
+        Statement.actor_id,
+        Statement.issue_id,
+        Statement.stance,
+        Statement.source,
+        Statement.certainty,
+    )
+    live = Statement.deleted_at.is_(None)
+    golds = set(target.values())
+    seen = {
+        (r.annotation_id, r.actor_id, r.issue_id, r.stance)
+        for r in session.execute(select(*fields).where(Statement.annotation_id.in_(golds), live))
+    }
     made = []
     for row in session.execute(
-        select(
-            Statement.annotation_id,
-            Statement.actor_id,
-            Statement.issue_id,
-            Statement.stance,
-            Statement.source,
-            Statement.certainty,
-        )
-        .where(Statement.annotation_id.in_(list(target)), Statement.deleted_at.is_(None))
+        select(*fields)
+        .where(Statement.annotation_id.in_(list(target)), live)
         .order_by(Statement.id)
     ):
         key = (target[row.annotation_id], row.actor_id, row.issue_id, row.stance)

@@ -69,7 +69,10 @@ TRACKED: dict[str, tuple[type, tuple[str, ...]]] = {
         Statement,
         ("annotation_id", "actor_id", "issue_id", "stance", "source", "certainty", "deleted_at"),
     ),
-    "decision": (Decision, ("document_id", "start", "end", "choice", "coder_id", "deleted_at")),
+    "decision": (
+        Decision,
+        ("document_id", "code_id", "start", "end", "choice", "coder_id", "deleted_at"),
+    ),
 }
 RESTORE_ORDER = ("code", "document", "actor", "issue", "annotation", "statement", "decision")
 """Rows others point at come back first (tags need codes, statements need annotations)."""

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from db.errors import InvalidInput
 from db.logic.chunks import chunks
-from db.logic.comparison import Coding, Passage, passages
+from db.logic.comparison import Coding, Passage, layer_of, passages
 from db.models import Annotation, AnnotationCode, Coder, Decision, Document
 
 GOLD_ROLE = "gold"
+Ruling = tuple[int | None, int, int]
+"""A settled stretch: code (None: the uncoded layer), start, end."""
 GOLD_NAME = "gold"
 
 
@@ -26,17 +28,20 @@ class Comparison:
     coder_ids: tuple[int, ...]
     passages: tuple[Passage, ...]
     gold: tuple[Coding, ...]
-    rulings: tuple[tuple[int, int], ...] = ()
-    """Spans an adjudicator settled (possibly as "nothing to code")."""
+    rulings: tuple[Ruling, ...] = ()
+    """Stretches of a code layer an adjudicator settled (possibly as "nothing to code")."""
 
     def resolved(self, passage: Passage) -> bool:
-        """Decided when gold holds anything in the passage or a ruling covers it."""
-        return any(passage.overlaps(g.start, g.end) for g in self.gold) or any(
-            passage.overlaps(s, e) for s, e in self.rulings
-        )
+        """Decided when gold marks the code in the passage or a ruling on the code covers it."""
+        return any(
+            passage.code_id in layer_of(g) and passage.overlaps(g.start, g.end) for g in self.gold
+        ) or any(code == passage.code_id and passage.overlaps(s, e) for code, s, e in self.rulings)
 
     def codings_of(self, coder_id: int) -> list[Coding]:
-        return [c for p in self.passages for c in p.codings if c.coder_id == coder_id]
+        """A coder's highlights in this article, each once (a highlight is in every layer of
+        its codes)."""
+        seen = {c.annotation_id: c for p in self.passages for c in p.codings}
+        return [c for c in seen.values() if c.coder_id == coder_id]
 
     @property
     def disagreements(self) -> list[Passage]:
@@ -101,20 +106,18 @@ def codings(
     return by_document
 
 
-def rulings(
-    session: Session, document_ids: Iterable[int] | None = None
-) -> dict[int, list[tuple[int, int]]]:
+def rulings(session: Session, document_ids: Iterable[int] | None = None) -> dict[int, list[Ruling]]:
     """Live adjudication rulings per document (all documents when none are named)."""
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    found: dict[int, list[Ruling]] = defaultdict(list)
     batches = [None] if document_ids is None else list(chunks(list(document_ids)))
     for batch in batches:
-        query = select(Decision.document_id, Decision.start, Decision.end).where(
+        query = select(Decision.document_id, Decision.code_id, Decision.start, Decision.end).where(
             Decision.deleted_at.is_(None)
         )
         if batch is not None:
             query = query.where(Decision.document_id.in_(batch))
-        for document_id, start, end in session.execute(query):
-            found[document_id].append((start, end))
+        for document_id, code_id, start, end in session.execute(query):
+            found[document_id].append((code_id, start, end))
     return found
 
 
@@ -133,7 +136,7 @@ def _comparison(
     coder_ids: Sequence[int],
     gold_id: int | None,
     found: list[Coding],
-    settled: list[tuple[int, int]],
+    settled: list[Ruling],
 ) -> Comparison:
     return Comparison(
         document_id,

@@ -13,17 +13,20 @@ STATE_COLORS = {"open": "#d62728", "decided": "#b8860b", "agreed": "#3a9a4b"}
 
 
 class PassageTableModel(RecordTableModel[Passage]):
-    HEADERS = ("State", "Passage")
+    HEADERS = ("State", "Code", "Passage")
     passage_at = RecordTableModel.record_at
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.text = ""
         self._states: list[str] = []
+        self._code_names: dict[int, str] = {}
 
-    def set_passages(self, text: str, passages: list[Passage], states: list[str]) -> None:
+    def set_passages(
+        self, text: str, passages: list[Passage], states: list[str], code_names: dict[int, str]
+    ) -> None:
         """``states``: "agreed", "open" (a disagreement nobody decided) or "decided"."""
-        self.text, self._states = text, states
+        self.text, self._states, self._code_names = text, states, code_names
         self.set_records(passages)
 
     def state_of(self, row: int) -> str:
@@ -36,6 +39,9 @@ class PassageTableModel(RecordTableModel[Passage]):
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
                 return state
+            if index.column() == 1:
+                code = passage.code_id
+                return "(no code)" if code is None else self._code_names.get(code, "?")
             return shorten(self.text[passage.start : passage.end].replace("\n", " "), 90)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             return QColor(STATE_COLORS[state])

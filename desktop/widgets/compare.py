@@ -60,7 +60,9 @@ class ComparePanel(QWidget):
         self.table.setMinimumHeight(110)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(0, 70)
+        header.resizeSection(0, 64)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 90)
         header.setStretchLastSection(True)
         self.table.clicked.connect(lambda index: self.passage_chosen.emit(index.row()))
         self.detail = QTextBrowser(self, objectName="compareDetail")
@@ -151,8 +153,14 @@ class ComparePanel(QWidget):
         self.buttons["u"].setText(f"Accept {'both' if len(names) <= 2 else 'all'} [U]")
 
     # Passages ---------------------------------------------------------------------------------
-    def show_passages(self, text: str, passages: list[Passage], states: list[str]) -> None:
-        self.passages.set_passages(text, passages, states)
+    def show_passages(
+        self,
+        text: str,
+        passages: list[Passage],
+        states: list[str],
+        code_names: dict[int, str] | None = None,
+    ) -> None:
+        self.passages.set_passages(text, passages, states, code_names or {})
 
     def select_row(self, row: int | None) -> None:
         if row is None:
@@ -174,16 +182,21 @@ class ComparePanel(QWidget):
         if passage is None:
             self.detail.setText("<i>Choose a passage, or press N for the next disagreement.</i>")
             return
-        lines = []
+        layer = (
+            "highlights without a code"
+            if passage.code_id is None
+            else (codes[passage.code_id].name if passage.code_id in codes else "?")
+        )
+        lines = [f"Code: <b>{escape(layer)}</b>"]
         for i, (coder_id, name) in enumerate(zip(coder_ids, names, strict=True)):
             label = f"{LETTERS[i].upper()} " if i < len(LETTERS) else ""
             mine = passage.of(coder_id)
-            body = "; ".join(_describe(text, c.start, c.end, c.code_ids, codes) for c in mine)
+            body = "; ".join(_describe(text, c.start, c.end, codes) for c in mine)
             lines.append(
                 f"<span style='color:{lane_color(i)}'>■</span> <b>{label}{escape(name)}</b>: "
                 + (body or "<i>nothing coded</i>")
             )
-        decided = "; ".join(_describe(text, s, e, c, codes) for s, e, c in gold or [])
+        decided = "; ".join(_describe(text, s, e, codes, c) for s, e, c in gold or [])
         lines.append(
             f"<span style='color:{GOLD_COLOR}'>■</span> <b>gold</b>: "
             + (decided or "<i>not decided</i>")
@@ -192,8 +205,15 @@ class ComparePanel(QWidget):
 
 
 def _describe(
-    text: str, start: int, end: int, code_ids: frozenset[int], codes: dict[int, CodeRecord]
+    text: str,
+    start: int,
+    end: int,
+    codes: dict[int, CodeRecord],
+    code_ids: frozenset[int] | None = None,
 ) -> str:
-    names = ", ".join(sorted(codes[c].name for c in code_ids if c in codes)) or "no code"
     quote = shorten(text[start:end].replace("\n", " "), 60)
-    return f"“{escape(quote)}” [{start}–{end}] — {escape(names)}"
+    described = f"“{escape(quote)}” [{start}–{end}]"
+    if code_ids is not None:  # gold: say which codes it holds there
+        names = ", ".join(sorted(codes[c].name for c in code_ids if c in codes)) or "no code"
+        described += f" — {escape(names)}"
+    return described

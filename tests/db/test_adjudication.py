@@ -6,7 +6,7 @@ import pytest
 
 from db.cli import main as cli_main
 from db.errors import InvalidInput
-from db.logic.comparison import Coding, differing_ranges, passages
+from db.logic.comparison import Coding, Target, differing_ranges, passages
 
 SAME = "Hamas will not agree to a temporary ceasefire"
 ONLY_ANN = "Hamas will reject the latest proposal"
@@ -37,28 +37,37 @@ def coded(service, corpus_files):
     return service, where, ann, bob, rejection, truce
 
 
-def test_passages_group_overlaps_and_tell_agreement():
+def test_passages_group_overlaps_per_code_and_tell_agreement():
     a = Coding(1, 1, 0, 10, frozenset({7}))
     b = Coding(2, 2, 0, 10, frozenset({7}))
     c = Coding(3, 1, 20, 30, frozenset({7}))
     d = Coding(4, 2, 25, 40, frozenset({7}))
-    found = passages([d, c, b, a], [1, 2])
-    assert [(p.start, p.end, p.agreed) for p in found] == [(0, 10, True), (20, 40, False)]
-    assert differing_ranges(found[1], [1, 2]) == [(20, 25), (30, 40)]
+    wide = Coding(5, 1, 0, 40, frozenset({8}))  # another code does not glue passages together
+    found = passages([d, c, wide, b, a], [1, 2])
+    assert [(p.code_id, p.start, p.end, p.agreed) for p in found] == [
+        (7, 0, 10, True),
+        (8, 0, 40, False),
+        (7, 20, 40, False),
+    ]
+    assert differing_ranges(found[2], [1, 2]) == [(20, 25), (30, 40)]
     assert passages([a], [1, 2])[0].agreed is False  # the other coder saw nothing to code
 
 
 def test_comparison_lists_the_known_disagreements(coded):
-    service, where, ann, bob, *_ = coded
-    for passage, agreed in ((SAME, True), (ONLY_ANN, False), (SHIFTED, False)):
+    service, where, ann, bob, rejection, truce = coded
+    for passage, expected in (
+        (SAME, {(rejection, True)}),
+        (ONLY_ANN, {(rejection, False)}),
+        (SHIFTED, {(rejection, False), (truce, False)}),  # other bounds; Truce only by ann
+    ):
         doc, start, end = where(passage)
         comparison = service.compare(doc, [ann, bob])
-        (found,) = [p for p in comparison.passages if p.overlaps(start, end)]
-        assert found.agreed is agreed
-        assert (found.start, found.end) == (start, end)
+        found = [p for p in comparison.passages if p.overlaps(start, end)]
+        assert {(p.code_id, p.agreed) for p in found} == expected
+        assert {(p.start, p.end) for p in found} == {(start, end)}
     counts = {c.document_id: c for c in service.disagreement_counts([ann, bob])}
-    assert sum(c.disagreements for c in counts.values()) == 2
-    assert sum(c.passages for c in counts.values()) == 3
+    assert sum(c.disagreements for c in counts.values()) == 3
+    assert sum(c.passages for c in counts.values()) == 4
 
 
 def test_adjudication_builds_the_expected_gold_layer(coded, tmp_path):
@@ -66,10 +75,13 @@ def test_adjudication_builds_the_expected_gold_layer(coded, tmp_path):
     n, _ = service.accept_agreed([ann, bob])
     assert n == 1
     doc, start, end = where(SHIFTED)
-    service.accept_coding(doc, (start, end), [bob])  # accept B
-    service.accept_coding(doc, (start, end), [ann, bob])  # changed mind: accept both
+    service.accept_coding(Target(doc, rejection, start, end), [bob])  # accept B
+    service.accept_coding(Target(doc, rejection, start, end), [ann, bob])  # no: accept both
+    service.accept_coding(Target(doc, truce, start, end), [ann])  # Truce: accept A
     only_doc, only_start, only_end = where(ONLY_ANN)
-    service.settle_passage(only_doc, (only_start, only_end), [(only_start, only_end - 9, {truce})])
+    service.settle_passage(
+        Target(only_doc, rejection, only_start, only_end), [(only_start, only_end - 9, {truce})]
+    )
     gold = service.gold_coder()
     layer = sorted(
         (a.document_id, a.start, a.end, frozenset(a.code_ids))
@@ -122,18 +134,19 @@ def test_accepting_brings_positions_along(coded):
     service.use_coder("ann")
     service.code_position(doc, start, end, "Hamas", "Truce", -1)
     service.use_coder("owner")
-    service.accept_coding(doc, (start, end), [ann])
+    rejection = coded[4]
+    service.accept_coding(Target(doc, rejection, start, end), [ann])
     gold = [s for s in service.statements() if s.coder == "gold"]
     assert [(s.actor, s.stance) for s in gold] == [("Hamas", -1)]
     with pytest.raises(InvalidInput):
-        service.accept_coding(doc, (start, end), [])
+        service.accept_coding(Target(doc, rejection, start, end), [])
 
 
 def test_accepting_a_coder_who_coded_nothing_settles_the_passage(coded):
-    service, where, ann, bob, *_ = coded
+    service, where, ann, bob, rejection, _ = coded
     doc, start, end = where(ONLY_ANN)
     before = {c.document_id: c.open for c in service.disagreement_counts([ann, bob])}
-    service.accept_coding(doc, (start, end), [bob])  # bob saw nothing to code here
+    service.accept_coding(Target(doc, rejection, start, end), [bob])  # bob saw nothing here
     after = {c.document_id: c.open for c in service.disagreement_counts([ann, bob])}
     assert after[doc] == before[doc] - 1
     gold = service.gold_coder()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from db import server
 from db.cli import main as cli_main
 from db.errors import ProjectWriteError
+from db.logic.comparison import Target
 from db.service import ProjectService
 
 INSERT = """INSERT INTO annotation (uuid, document_id, coder_id, start, "end", quote, prefix,
@@ -97,7 +98,7 @@ def test_only_an_owner_adjudicates_into_gold(team):
     ann = ProjectService.open(as_user(url, names["ann"], "pw-a:1%"), create=False)
     ann.use_coder(names["ann"])
     with pytest.raises(ProjectWriteError):  # a coder cannot write the gold layer
-        ann.accept_coding(doc, (0, 20), [ids["ann"]])
+        ann.accept_coding(Target(doc, code, 0, 20), [ids["ann"]])
     ann.close()
 
     server.add_coder(url, f"owner_{names['ann']}", "pw-o", "owner")
@@ -106,7 +107,7 @@ def test_only_an_owner_adjudicates_into_gold(team):
         owner.use_coder(f"owner_{names['ann']}")
         comparison = owner.compare(doc, [ids["ann"], ids["bob"]])
         (passage,) = comparison.open_disagreements
-        owner.accept_coding(doc, (passage.start, passage.end), [ids["bob"]])
+        owner.accept_coding(Target.of(doc, passage), [ids["bob"]])
         gold = owner.gold_coder()
         assert [(a.start, a.end) for a in owner.annotations(doc) if a.coder_id == gold] == [(0, 20)]
         assert owner.compare(doc, [ids["ann"], ids["bob"]]).open_disagreements == []

@@ -56,7 +56,7 @@ def _gold(path):
 def test_keys_walk_disagreements_and_build_gold(
     qtbot, project_path, data_dir, corpus_files, tmp_path, monkeypatch
 ):
-    where, _rejection, truce = _coded_project(project_path, corpus_files)
+    where, rejection, truce = _coded_project(project_path, corpus_files)
     window = open_window(qtbot, project_path, coder="owner")
     window.open_compare()
     assert window.comparing
@@ -78,24 +78,24 @@ def test_keys_walk_disagreements_and_build_gold(
     assert {lane_color(0), OPEN_COLOR} <= colors
     window.grab().save(str(tmp_path / "compare.png"))
 
-    disagreements = {where[ONLY_ANN][:2], (where[SHIFTED][0], where[SHIFTED][1])}
+    # three disagreements (ONLY_ANN's Rejection, SHIFTED's Rejection bounds and its Truce):
+    # B, A, A — after each key gold marks the code exactly where the chosen coder did
+    ann, bob = window.comparison.coder_ids
     decided = []
-    for key in (Qt.Key.Key_B, Qt.Key.Key_A):  # accept B on the first, A on the second
-        passage = window.current_passage
-        decided.append((window.reader.document.id, passage.start, key))
+    for key, chosen in ((Qt.Key.Key_B, bob), (Qt.Key.Key_A, ann), (Qt.Key.Key_A, ann)):
+        passage, doc = window.current_passage, window.reader.document.id
+        assert passage is not None and not passage.agreed
+        decided.append((doc, passage.code_id, passage.start))
         qtbot.keyClick(window.reader.body, key)
-    assert {(d, s) for d, s, _ in decided} == disagreements
-    gold = _gold(project_path)
-    by_place = {(d, s): k for d, s, k in decided}
-    doc, s, e = where[SHIFTED]
-    if by_place[doc, s] == Qt.Key.Key_B:  # bob's shorter span with Rejection only
-        assert (doc, s + 6, e, "Rejection") in gold
-    else:  # ann's span with both codes
-        assert any(
-            g[:3] == (doc, s, e) and set(g[3].split(",")) == {"Rejection", "Truce"} for g in gold
-        )
-    doc, s, e = where[ONLY_ANN]
-    assert ((doc, s, e, "Rejection") in gold) == (by_place[doc, s] == Qt.Key.Key_A)
+        gold = window.service.compare(doc, [ann, bob]).gold
+        marked = {
+            (g.start, g.end)
+            for g in gold
+            if passage.code_id in g.code_ids and passage.overlaps(g.start, g.end)
+        }
+        assert marked == passage.spans_of(chosen)
+    assert len(set(decided)) == 3
+    assert "No open disagreements" in window.statusBar().currentMessage()
     assert window.compare_panel.passages.rowCount() >= 1
     window.grab().save(str(tmp_path / "compare2.png"))
     image = window.reader.lanes.grab().toImage()
@@ -109,10 +109,15 @@ def test_keys_walk_disagreements_and_build_gold(
     # edit: gold gets the words and codes the owner chose
     doc, s, e = where[SHIFTED]
     window.select_document(doc)
-    row = next(i for i, p in enumerate(window.comparison.passages) if p.overlaps(s, e))
+    row = next(
+        i
+        for i, p in enumerate(window.comparison.passages)
+        if p.overlaps(s, e) and p.code_id == rejection
+    )
     window.choose_passage(row)
 
     def choose(dialog: AdjudicateDialog) -> int:
+        assert dialog.code_ids() == {rejection}  # the passage's code, ticked
         dialog.select_words(s + 6, s + 16)
         for r in range(dialog.codes.count()):
             item = dialog.codes.item(r)
@@ -123,12 +128,13 @@ def test_keys_walk_disagreements_and_build_gold(
 
     monkeypatch.setattr(AdjudicateDialog, "exec", choose)
     qtbot.keyClick(window.reader.body, Qt.Key.Key_E)
+    # Rejection is gone from gold there; Truce (decided before: ann's span) stays
     gold = [g for g in _gold(project_path) if g[0] == doc and s <= g[1] < e]
-    assert gold == [(doc, s + 6, s + 16, "Truce")]
+    assert sorted(gold) == [(doc, s, e, "Truce"), (doc, s + 6, s + 16, "Truce")]
     # one Ctrl+Z takes the edit back
     window.controller.undo_stack.undo()
     gold = [g for g in _gold(project_path) if g[0] == doc and s <= g[1] < e]
-    assert gold and gold != [(doc, s + 6, s + 16, "Truce")]
+    assert (doc, s + 6, s + 16, "Truce") not in gold
 
 
 def test_copy_agreed_and_no_more_disagreements(
@@ -140,8 +146,8 @@ def test_copy_agreed_and_no_more_disagreements(
     window.accept_agreed()
     doc, s, e = where[SAME]
     assert (doc, s, e, "Rejection") in _gold(project_path)
-    for _ in range(2):
-        assert window.step_disagreement(1)
+    assert window.step_disagreement(1)
+    for _ in range(3):  # each decision moves on to the next open disagreement
         qtbot.keyClick(window.reader.body, Qt.Key.Key_U)
     assert not window.step_disagreement(1)
     assert "No open disagreements" in window.statusBar().currentMessage()
@@ -160,6 +166,7 @@ def test_copy_agreed_and_no_more_disagreements(
         rows = list(csv.DictReader(f))
     assert rows and {r["coder"] for r in rows} == {"gold"}
     assert len(rows) == len(_gold(project_path)) + 1  # ann's shifted span carries two codes
+    assert len(rows) == 5
 
 
 def test_agreement_report_window_computes_and_saves(

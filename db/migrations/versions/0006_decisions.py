@@ -25,6 +25,7 @@ def upgrade() -> None:
         "decision",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("code_id", sa.Integer(), nullable=True),
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
         sa.Column("choice", sa.String(length=200), nullable=False),
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["code_id"], ["code.id"], name=op.f("fk_decision_code_id_code")),
         sa.ForeignKeyConstraint(
             ["coder_id"], ["coder.id"], name=op.f("fk_decision_coder_id_coder")
         ),
