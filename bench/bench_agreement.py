@@ -127,7 +127,8 @@ def run(folder: Path, articles: int) -> str:
         ("sentence kappa per code + overall", block(agreement_queries.sentence_agreement)),
         ("position alphas (statement units)", block(agreement_queries.statement_agreement)),
         ("whole report (service.agreement)", lambda: service.agreement(coders)),
-        ("open disagreements, whole project", lambda: service.disagreement_counts(coder_ids)),
+        ("count open disagreements, all articles", lambda: service.disagreement_counts(coder_ids)),
+        ("jump to the next open disagreement", lambda: service.next_open_document(coder_ids, 1)),
         ("compare one article", lambda: service.compare(1, coder_ids)),
     ):
         log(label)

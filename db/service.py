@@ -139,6 +139,14 @@ class ProjectService:
             gold = comparison_queries.gold_coder_id(s)
             return comparison_queries.disagreement_counts(s, coder_ids, gold)
 
+    def next_open_document(
+        self, coder_ids: Sequence[int], after: int | None, step: int = 1
+    ) -> int | None:
+        """The next article (wrapping around) where these coders still disagree, or None."""
+        with self.project.read() as s:
+            gold = comparison_queries.gold_coder_id(s)
+            return comparison_queries.next_open_document(s, coder_ids, gold, after, step)
+
     def accept_coding(self, target: Target, from_coders: Sequence[int]) -> Changes:
         """Gold takes these coders' spans with the passage's code (accept A, B, or both)."""
         with self.project.write() as s:

@@ -155,22 +155,21 @@ class CompareActions:
 
     def _next_article_with_disagreements(self, step: int) -> bool:
         coder_ids = self.compare_panel.coder_ids()
-        counts = self.controller.read(self.service.disagreement_counts, coder_ids, default=[])
         current = self.reader.document.id if self.reader.document else None
-        order = [c.document_id for c in counts if c.open]
-        if not order:
+        target = self.controller.read(
+            self.service.next_open_document, coder_ids, current, step, default=None
+        )
+        if target is None:
             self.statusBar().showMessage("No open disagreements left between these coders.", 8000)
             return False
-        later = [d for d in order if (d > current if step > 0 else d < current)]
-        target = (later or order)[0 if step > 0 else -1]
         self.current_passage = None
         self.select_document(target)
         self.open_document(target)
-        opened = [p for p in self.comparison.passages if self._state(p) == "open"]
+        opened = [i for i, p in enumerate(self.comparison.passages) if self._state(p) == "open"]
         if opened:
-            self.choose_passage(list(self.comparison.passages).index(opened[0 if step > 0 else -1]))
-        left = sum(c.open for c in counts)
-        self.statusBar().showMessage(f"{left} open disagreement(s) in {len(order)} article(s).")
+            self.choose_passage(opened[0 if step > 0 else -1])
+        title = self.reader.document.title if self.reader.document else ""
+        self.statusBar().showMessage(f"Next open disagreement: {title}", 6000)
         return True
 
     # Deciding ---------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import InvalidInput, NotFound
+from db.logic.chunks import chunks
 from db.logic.comparison import Target, layer_of, passages
 from db.logic.metadata import shorten
 from db.models import (
@@ -252,30 +253,38 @@ def _copy_statements(session: Session, recorder: Recorder, target: dict[int, int
         Statement.certainty,
     )
     live = Statement.deleted_at.is_(None)
-    golds = set(target.values())
-    seen = {
-        (r.annotation_id, r.actor_id, r.issue_id, r.stance)
-        for r in session.execute(select(*fields).where(Statement.annotation_id.in_(golds), live))
-    }
-    made = []
-    for row in session.execute(
-        select(*fields)
-        .where(Statement.annotation_id.in_(list(target)), live)
-        .order_by(Statement.id)
-    ):
-        key = (target[row.annotation_id], row.actor_id, row.issue_id, row.stance)
-        if key not in seen:
-            seen.add(key)
-            made.append(
-                Statement(
-                    annotation_id=key[0],
-                    actor_id=row.actor_id,
-                    issue_id=row.issue_id,
-                    stance=row.stance,
-                    source=row.source,
-                    certainty=row.certainty,
-                )
+    now = utcnow()
+    seen: set[tuple] = set()
+    for chunk in chunks(sorted(set(target.values()))):
+        seen.update(
+            (r.annotation_id, r.actor_id, r.issue_id, r.stance)
+            for r in session.execute(
+                select(*fields).where(Statement.annotation_id.in_(chunk), live)
             )
-    session.add_all(made)
-    session.flush()
-    recorder.created("statement", [s.id for s in made])
+        )
+    made = []
+    for chunk in chunks(sorted(target)):
+        for row in session.execute(
+            select(*fields).where(Statement.annotation_id.in_(chunk), live).order_by(Statement.id)
+        ):
+            key = (target[row.annotation_id], row.actor_id, row.issue_id, row.stance)
+            if key not in seen:
+                seen.add(key)
+                made.append(
+                    {
+                        "annotation_id": key[0],
+                        "actor_id": row.actor_id,
+                        "issue_id": row.issue_id,
+                        "stance": row.stance,
+                        "source": row.source,
+                        "certainty": row.certainty,
+                        "created_at": now,
+                        "modified_at": now,
+                    }
+                )
+    ids: list[int] = []
+    for chunk in chunks(made):
+        ids += session.scalars(
+            insert(Statement).returning(Statement.id, sort_by_parameter_order=True), chunk
+        ).all()
+    recorder.created("statement", ids)

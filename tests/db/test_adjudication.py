@@ -151,3 +151,17 @@ def test_accepting_a_coder_who_coded_nothing_settles_the_passage(coded):
     assert after[doc] == before[doc] - 1
     gold = service.gold_coder()
     assert not [a for a in service.annotations(doc) if a.coder_id == gold]
+
+
+def test_next_open_document_goes_round_the_project(coded):
+    service, where, ann, bob, rejection, _ = coded
+    only, shifted = where(ONLY_ANN)[0], where(SHIFTED)[0]
+    assert only != shifted
+    first, second = sorted((only, shifted))
+    assert service.next_open_document([ann, bob], None) == first
+    assert service.next_open_document([ann, bob], first) == second
+    assert service.next_open_document([ann, bob], second) == first  # wraps around
+    assert service.next_open_document([ann, bob], second, step=-1) == first
+    doc, start, end = where(ONLY_ANN)
+    service.accept_coding(Target(doc, rejection, start, end), [ann])
+    assert service.next_open_document([ann, bob], shifted) == shifted  # the only one left

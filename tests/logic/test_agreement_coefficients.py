@@ -77,3 +77,19 @@ def test_fleiss_kappa_fleiss_1971_diagnoses():
     ]  # fmt: skip
     counts = [[row.count(diagnosis) for diagnosis in range(1, 6)] for row in ratings]
     assert round(fleiss_kappa(counts), 3) == 0.430
+
+
+def test_coded_units_matches_the_plain_definition():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from db.logic.agreement import coded_units
+
+    span = st.tuples(st.integers(0, 200), st.integers(1, 60)).map(lambda t: (t[0], t[0] + t[1]))
+
+    @given(st.lists(span, max_size=12), st.lists(span, max_size=12))
+    def check(units, spans):
+        expected = [any(s < end and e > start for s, e in spans) for start, end in units]
+        assert coded_units(units, spans) == expected
+
+    check()
