@@ -16,6 +16,7 @@ from db.changes import Changes
 from db.errors import InvalidInput
 from db.exports.annotations_csv import write_annotations_csv
 from db.exports.positions_csv import write_positions_csv
+from db.exports.web_annotation import write_web_annotations
 from db.logic.comparison import Target
 from db.logic.stance import StanceLevel
 from db.migrate import copy_sqlite
@@ -267,6 +268,13 @@ class ProjectService:
             return write_annotations_csv(
                 s.connection(), target, excel=excel, progress=progress, coders=coders
             )
+
+    def export_web_annotations(
+        self, target: str | Path, coders: Iterable[str] | None = None
+    ) -> int:
+        """W3C Web Annotation JSON-LD of every highlight (or these coders')."""
+        with writing_to(target), self.project.read() as s:
+            return write_web_annotations(s, target, coders, f"Marginalia — {self.name}")
 
     def seed_sample(self, folder: Path) -> Changes:
         """Load the sample articles and codebook into an empty project (first run); else nothing."""
