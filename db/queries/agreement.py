@@ -68,7 +68,17 @@ def _selected_codes(session: Session, code_paths: list[str] | None) -> list:
 
 
 def _coded_spans(session: Session, coder_ids: Sequence[int]) -> tuple[Spans, list[int]]:
-    """The coders' tagged spans in live articles, and the articles any of them coded."""
+    """The coders' tagged spans in live articles, and the articles any of them coded.
+
+    Kept for the session's lifetime: the report's blocks share one read of a million rows.
+    """
+    key = ("agreement spans", tuple(coder_ids))
+    if key not in session.info:
+        session.info[key] = _read_coded_spans(session, coder_ids)
+    return session.info[key]
+
+
+def _read_coded_spans(session: Session, coder_ids: Sequence[int]) -> tuple[Spans, list[int]]:
     spans: Spans = defaultdict(list)
     for document_id, coder_id, code_id, start, end in session.execute(
         select(
