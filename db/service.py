@@ -158,10 +158,12 @@ class ProjectService:
         with self.project.write() as s:
             return adjudication.settle(s, self._coder(), target, items)
 
-    def accept_agreed(self, coder_ids: Sequence[int]) -> tuple[int, Changes]:
+    def accept_agreed(
+        self, coder_ids: Sequence[int], progress: Progress | None = None
+    ) -> tuple[int, Changes]:
         """Copy every passage the coders agree on into gold (where gold has nothing yet)."""
         with self.project.write() as s:
-            return adjudication.accept_agreed(s, self._coder(), coder_ids)
+            return adjudication.accept_agreed(s, self._coder(), coder_ids, progress=progress)
 
     def merge_from(self, source: str | Path) -> tuple[MergeReport, Changes]:
         """Fold another project (a coder's copy) into this one; idempotent, conflicts reported."""

@@ -209,14 +209,29 @@ class CompareActions:
         items = [(*dialog.span(), dialog.code_ids())]
         return self._run(self.service.settle_passage, Target.of(document.id, passage), items)
 
-    def accept_agreed(self) -> None:
+    def accept_agreed(self) -> Task | None:
+        """Copy every agreed passage to gold in the background (one undoable step)."""
         coder_ids = self.compare_panel.coder_ids()
         if len(coder_ids) < 2:
             self.statusBar().showMessage("Tick two coders in the Compare tab first.", 5000)
-            return
-        result = self._run(self.service.accept_agreed, coder_ids)
-        if result is not None:
-            self.statusBar().showMessage(f"{result[0]} agreed highlight(s) copied to gold.", 8000)
+            return None
+        service = self.service
+        task = Task(
+            self,
+            "Copying agreed passages to gold…",
+            lambda progress: service.accept_agreed(coder_ids, progress),
+        )
+        task.succeeded.connect(lambda result: self.controller.finished_elsewhere(result[1]))
+        task.succeeded.connect(
+            lambda result: self.statusBar().showMessage(
+                f"{result[0]} agreed span(s) copied to gold.", 8000
+            )
+        )
+        task.failed.connect(self.show_error)
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Cancelled; gold is as it was.", 6000)
+        )
+        return self._start(task)
 
     # The agreement report ----------------------------------------------------------------------
     def open_agreement(self) -> AgreementDialog:

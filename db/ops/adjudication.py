@@ -9,7 +9,7 @@ who marked nothing there settles the passage as "nothing to code".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
@@ -89,13 +89,19 @@ def accept_agreed(
     adjudicator_id: int,
     coder_ids: Sequence[int],
     document_ids: Iterable[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, Changes]:
-    """Copy every passage the coders agree on and gold has not decided yet: one history entry."""
+    """Copy every passage the coders agree on and gold has not decided yet: one history entry.
+
+    ``progress(done, total)`` runs per 500 articles; raising in it (Cancel) rolls all back.
+    """
     gold_id = ensure_gold(session)
     found = codings(session, [*coder_ids, gold_id], document_ids)
     recorder = Recorder(session, adjudicator_id, "adjudicate")
     wanted: dict[int, list[_Wanted]] = defaultdict(list)
-    for document_id, items in found.items():
+    for done, (document_id, items) in enumerate(found.items(), 1):
+        if progress and done % 500 == 0:
+            progress(done, len(found) + 1)
         gold = [c for c in items if c.coder_id == gold_id]
         for passage in passages(items, coder_ids):
             decided = any(
@@ -108,6 +114,8 @@ def accept_agreed(
                     for c in passage.of(coder_ids[0])
                 )
     _create(session, recorder, gold_id, wanted)
+    if progress:
+        progress(len(found), len(found) + 1)
     n = sum(len(v) for v in wanted.values())
     recorder.summary = f"Gold: accept {n} agreed span(s)"
     return n, recorder.finish()

@@ -143,7 +143,9 @@ def test_copy_agreed_and_no_more_disagreements(
     where, *_ = _coded_project(project_path, corpus_files)
     window = open_window(qtbot, project_path, coder="owner")
     window.open_compare()
-    window.accept_agreed()
+    with qtbot.waitSignal(window.accept_agreed().finished, timeout=10000):
+        pass
+    assert window.controller.undo_stack.count() >= 1  # one undoable step
     doc, s, e = where[SAME]
     assert (doc, s, e, "Rejection") in _gold(project_path)
     assert window.step_disagreement(1)
