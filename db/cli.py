@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         "brief", help="issue brief: who supports and who opposes (.html/.docx/.md)"
     )
     network = what.add_parser("network", help="actor networks as GraphML or a CSV edge list")
+    jsonld = what.add_parser("jsonld", help="W3C Web Annotation JSON-LD of every highlight")
+    jsonld.add_argument("project", type=Path)
+    jsonld.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    jsonld.add_argument(
+        "--coder", action="append", help="only this coder's, e.g. gold (repeatable)"
+    )
     for sub_parser in (summary, brief, network):
         sub_parser.add_argument("project", type=Path)
         sub_parser.add_argument("-o", "--output", type=Path, required=True)
@@ -207,6 +213,8 @@ def _export(args: argparse.Namespace) -> int:
             done = f"{len(service.export_summary(args.output, criteria))} file(s)"
         elif args.what == "brief":
             done = f"{service.export_brief(args.output, criteria)} issue(s)"
+        elif args.what == "jsonld":
+            done = f"{service.export_web_annotations(args.output, coders)} annotations"
         else:
             options = dict(
                 stance=args.stance, dedupe=args.dedupe, binary=args.binary, normalise=args.normalise

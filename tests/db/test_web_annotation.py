@@ -43,3 +43,16 @@ def test_jsonld_selectors_point_at_the_quoted_text(service: ProjectService, corp
     assert by_creator["bob"]["motivation"] == "highlighting"
     assert mine["id"].startswith("urn:uuid:") and mine["target"]["source"].startswith("urn:uuid:")
     assert service.export_web_annotations(tmp_path / "bob.jsonld", ["bob"]) == 1
+
+
+def test_cli_writes_jsonld(service: ProjectService, corpus_files, tmp_path, capsys):
+    from db.cli import main
+
+    service.use_coder("ann")
+    service.import_files(corpus_files[:1])
+    doc = service.documents()[0].id
+    service.annotate(doc, None, 0, 10, [])
+    out = tmp_path / "all.jsonld"
+    assert main(["export", "jsonld", str(service.project.path), "-o", str(out)]) == 0
+    assert "1 annotations written" in capsys.readouterr().out
+    assert json.loads(out.read_text(encoding="utf-8"))["total"] == 1
