@@ -14,6 +14,9 @@ from pathlib import Path
 
 from db.changes import Changes
 from db.errors import InvalidInput
+from db.exchange import refi_export, refi_import
+from db.exchange.refi_export import RefiExportSummary
+from db.exchange.refi_import import RefiImportReport
 from db.exports.annotations_csv import write_annotations_csv
 from db.exports.positions_csv import write_positions_csv
 from db.exports.web_annotation import write_web_annotations
@@ -569,3 +572,34 @@ class ProjectService:
         if self.coder_id is None:
             raise RuntimeError("ProjectService.use_coder() must be called before this action.")
         return self.coder_id
+
+    # REFI-QDA exchange ---------------------------------------------------------------------
+    def export_qdpx(
+        self, target: str | Path, progress: Progress | None = None
+    ) -> RefiExportSummary:
+        """The whole project as a REFI-QDA .qdpx archive (see db.exchange.refi_export)."""
+        with writing_to(target), self.project.read() as s:
+            return refi_export.write_qdpx(
+                s, target, self.name, creating_coder_id=self.coder_id, progress=progress
+            )
+
+    def export_qdc(self, target: str | Path) -> int:
+        """The codebook as a REFI-QDA .qdc file; returns the number of codes written."""
+        with writing_to(target), self.project.read() as s:
+            return refi_export.write_qdc(s, target)
+
+    def import_qdpx(
+        self, path: str | Path, progress: Progress | None = None
+    ) -> tuple[RefiImportReport, Changes]:
+        """A .qdpx project into this one, merged by GUID, in one transaction (nothing on error).
+
+        Selections that name no user of the file become this coder's (or "REFI-QDA import"'s).
+        Not an undoable edit, like importing articles: 500,000 highlights do not fit one entry.
+        """
+        with self.project.write() as s:
+            return refi_import.import_qdpx(s, path, self.coder_id, progress)
+
+    def import_qdc(self, path: str | Path) -> tuple[RefiImportReport, Changes]:
+        """A .qdc codebook into this project's codebook (codes with the same name are kept)."""
+        with self.project.write() as s:
+            return refi_import.import_qdc(s, path, self.coder_id)

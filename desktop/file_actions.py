@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from db.changes import Changes
 from db.engine import url_user
-from db.ops.importing import SUPPORTED_SUFFIXES
 from db.queries.positions import StatementFilter
+from db.readers.registry import SUPPORTED_SUFFIXES
 from db.records import ImportReport
 from desktop.dialogs.network import NetworkDialog
 from desktop.dialogs.server import ServerDialog
@@ -23,7 +23,8 @@ class FileActions:
     """Mixed into MainWindow."""
 
     def import_files_dialog(self) -> None:
-        patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
+        # both cases: some platforms' dialogs match "*.pdf" case-sensitively (REPORT.PDF)
+        patterns = " ".join(f"*{s} *{s.upper()}" for s in sorted(SUPPORTED_SUFFIXES))
         files, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", "", f"Articles ({patterns});;All files (*)"
         )

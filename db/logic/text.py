@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from charset_normalizer import from_bytes
 
@@ -25,6 +26,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t \n \f
+_EXTRACTED_JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\ufeff]")
 _ASCII_BYTES = bytes(range(0x80))
 _SINGLE_BYTE = ["cp1252", "iso8859_15", "cp1250", "iso8859_2", "cp1257", "mac_roman"]
 
@@ -37,6 +39,25 @@ def normalise(text: str) -> str:
     """NFC, ``\\n`` line ends, no BOM; the form every offset refers to."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     return unicodedata.normalize("NFC", text)
+
+
+def from_paragraphs(paragraphs: Iterable[str]) -> str:
+    """Paragraphs extracted from a document (web page, DOCX, PDF, ODT) as one canonical text.
+
+    Each paragraph is trimmed, loses control characters (form feeds, vertical tabs: layout
+    debris, not text), soft hyphens and blank lines inside it, so a blank line always means a new
+    paragraph; the whole is normalised like a text file. May be empty: the reader says why.
+    """
+    kept = []
+    for paragraph in paragraphs:
+        lines = _EXTRACTED_JUNK.sub("", normalise(paragraph)).split("\n")
+        body = "\n".join(line.rstrip() for line in lines if line.strip()).strip()
+        if body:
+            kept.append(body)
+    text = normalise("\n\n".join(kept))
+    if len(text) > MAX_FILE_BYTES:
+        raise TextRejected(f"too long ({len(text):,} characters of text; not a single article)")
+    return text
 
 
 def sha256(text: str) -> str:

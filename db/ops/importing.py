@@ -2,13 +2,19 @@
 
 Files are read and validated before anything is written, so a bad file is reported and skipped
 while the rest of the batch imports; a failure or a cancel during the insert leaves nothing.
+Each file goes to the reader for its suffix (``db.readers.registry``), which may give several
+articles (a table: one per row). Metadata the file carries wins over what is inferred from the
+text (``db.logic.metadata``), which fills only the gaps.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -16,21 +22,38 @@ from sqlalchemy.orm import Session
 from db.changes import Changes
 from db.logic import metadata, text
 from db.models import Document
+from db.readers import ArticleDraft
+from db.readers.registry import SUPPORTED_SUFFIXES, describe, read_file, supported
 from db.records import ImportReport
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+__all__ = ["SUPPORTED_SUFFIXES", "Article", "collect_files", "import_files", "read_articles"]
+
 INSERT_CHUNK = 500
+LOG = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total); raise Cancelled inside it to stop (the batch rolls back)."""
 
+_LIMITS = {name: Document.__table__.c[name].type.length for name in ("title", "outlet", "author")}
+_URL_MAX = Document.__table__.c["url"].type.length
+_LANGUAGE_MAX = Document.__table__.c["language"].type.length
+_NAME_MAX = Document.__table__.c["source_name"].type.length
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
+    """A draft ready to store: canonical text, its hash, and the merged metadata."""
+
     name: str
     text: str
     sha256: str
-    inferred: metadata.InferredMetadata
+    title: str
+    published: date | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -46,33 +69,66 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[s
                 if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
-            found = sorted(p for p in visible if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(p for p in visible if supported(p))
             if skipped := len(visible) - len(found):
-                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                rejected.append((f"{path.name}/", f"{skipped} file(s) skipped: not {kinds}"))
+                rejected.append((f"{path.name}/", f"{skipped} file(s) skipped: not {describe()}"))
             files += found
         elif not path.exists():
             rejected.append((path.name, "file not found"))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            rejected.append((path.name, f"unsupported file type (this version reads {kinds})"))
+        elif not supported(path):
+            rejected.append((path.name, f"unsupported file type (this version reads {describe()})"))
         else:
             files.append(path)
     return files, rejected
 
 
-def read_article(path: Path) -> Article:
+def read_articles(path: Path) -> tuple[list[Article], list[tuple[str, str]]]:
+    """The file's articles, and its drafts that cannot be one (name, reason); TextRejected when
+    the file as a whole cannot be read."""
     try:
-        size = path.stat().st_size
-        if size > text.MAX_FILE_BYTES:  # say so before reading gigabytes into memory
-            raise text.TextRejected(
-                f"too large ({size / 1e6:.1f} MB; the limit is {text.MAX_FILE_BYTES // 10**6} MB)"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise text.TextRejected(f"cannot be read ({exc.strerror or exc})") from exc
-    body = text.decode(data)
-    return Article(path.name, body, text.sha256(body), metadata.infer(body, path.stem))
+        drafts = read_file(path)
+    except text.TextRejected:
+        raise
+    except Exception as exc:  # a reader's library failing on a hostile file loses only that file
+        LOG.exception("reading %s failed", path)
+        raise text.TextRejected(f"could not be read ({type(exc).__name__}: {exc})") from exc
+    articles: list[Article] = []
+    rejected: list[tuple[str, str]] = []
+    for draft in drafts:
+        try:
+            articles.append(to_article(draft))
+        except text.TextRejected as exc:
+            rejected.append((draft.name, str(exc)))
+    if not articles and not rejected:
+        raise text.TextRejected("no articles in this file")
+    return articles, rejected
+
+
+def to_article(draft: ArticleDraft) -> Article:
+    """The draft's text in canonical form, its metadata first, the inferred filling the gaps."""
+    body = text.normalise(draft.text)
+    if not body.strip():
+        raise text.TextRejected("empty text")
+    inferred = metadata.infer(body, _fallback_title(draft.name))
+    extra = dict(draft.extra)
+    url = draft.url
+    if url and len(url) > _URL_MAX:  # kept, but where it fits
+        extra["url"], url = url, None
+    language = draft.language
+    if language and len(language) > _LANGUAGE_MAX:
+        extra["language"], language = language, None
+    return Article(
+        name=metadata.shorten(draft.name, _NAME_MAX),
+        text=body,
+        sha256=text.sha256(body),
+        title=_fit(draft.title, "title") or inferred.title,
+        published=_day(draft.published) or inferred.published,
+        outlet=_fit(draft.outlet, "outlet") or inferred.outlet,
+        author=_fit(draft.author, "author"),
+        url=url,
+        language=language,
+        extra=extra,
+    )
 
 
 def import_files(
@@ -85,15 +141,17 @@ def import_files(
     total = len(files) * 2  # reading, then writing
     for done, path in enumerate(files, 1):
         try:
-            article = read_article(path)
+            found, bad = read_articles(path)
         except text.TextRejected as exc:
             report.rejected.append((path.name, str(exc)))
         else:
-            if article.sha256 in seen:
-                report.duplicates.append((article.name, seen[article.sha256]))
-            else:
-                seen[article.sha256] = article.inferred.title
-                articles.append(article)
+            report.rejected.extend(bad)
+            for article in found:
+                if article.sha256 in seen:
+                    report.duplicates.append((article.name, seen[article.sha256]))
+                else:
+                    seen[article.sha256] = article.title
+                    articles.append(article)
         if progress:
             progress(done, total)
     existing = _existing(session, [a.sha256 for a in articles])
@@ -111,7 +169,7 @@ def import_files(
     for offset in range(0, len(fresh), INSERT_CHUNK):
         chunk = fresh[offset : offset + INSERT_CHUNK]
         session.connection().execute(Document.__table__.insert(), [_row(a) for a in chunk])
-        report.imported.extend((a.name, a.inferred.title) for a in chunk)
+        report.imported.extend((a.name, a.title) for a in chunk)
         if progress:
             progress(len(files) + (offset + len(chunk)) * len(files) // len(fresh), total)
     session.flush()
@@ -129,14 +187,32 @@ def _existing(session: Session, hashes: list[str]) -> dict[str, tuple[str, bool]
     return found
 
 
+def _fallback_title(name: str) -> str:
+    """The file name without its suffix ("report.docx" → "report"); a row's name as it is."""
+    path = Path(name)
+    return path.stem if supported(path) else name
+
+
+def _day(value: date | None) -> date | None:
+    """A date column takes a date; a reader handing over a datetime means its day."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _fit(value: str | None, column: str) -> str | None:
+    """Metadata shortened to its column (PostgreSQL refuses longer values, failing the batch)."""
+    return metadata.shorten(value.strip(), _LIMITS[column]) if value and value.strip() else None
+
+
 def _row(article: Article) -> dict[str, object]:
-    inferred = article.inferred
     return {
-        "title": inferred.title,
-        "published": inferred.published,
-        "outlet": inferred.outlet,
+        "title": article.title,
+        "published": article.published,
+        "outlet": article.outlet,
+        "author": article.author,
+        "url": article.url,
+        "language": article.language,
         "text": article.text,
         "sha256": article.sha256,
         "source_name": article.name,
-        "extra": {},
+        "extra": article.extra,
     }

@@ -51,15 +51,15 @@ def test_bad_files_are_reported_by_name_and_the_rest_imports(service, corpus_fil
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
     (folder / "good.md").write_text("# A good one\n\nSome text.\n", encoding="utf-8")
     (folder / ".hidden.txt").write_text("hidden", encoding="utf-8")
-    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
-    pdf = folder / "notes.pdf"
-    report, _ = service.import_files([folder, pdf, tmp_path / "missing.txt"])
+    (folder / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
+    rtf = folder / "notes.rtf"
+    report, _ = service.import_files([folder, rtf, tmp_path / "missing.txt"])
     assert [t for _, t in report.imported] == ["A good one"]
     reasons = dict(report.rejected)
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["image.txt"]
-    assert "unsupported" in reasons["notes.pdf"]
-    assert reasons["batch/"] == "1 file(s) skipped: not .markdown, .md, .txt"  # notes.pdf
+    assert "unsupported" in reasons["notes.rtf"]
+    assert reasons["batch/"].startswith("1 file(s) skipped: not .docx, .htm, .html, .markdown")
     assert "not found" in reasons["missing.txt"]
     assert count_documents(service) == 1
     assert "image.txt: binary" in report.details()
