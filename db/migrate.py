@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 from db.engine import sqlite_path
 from db.errors import ProjectOpenError
@@ -55,11 +55,17 @@ def upgrade(engine: Engine, *, create: bool = True) -> Path | None:
     with engine.connect() as connection:
         current = current_revision(connection)
         tables = set(inspect(connection).get_table_names())
+        may_change_schema = current is None or _owns_schema(connection)
     if current == head:
         return None
     if current is not None and current not in known:
         raise ProjectOpenError(
             "This project was written by a newer version of Marginalia; please update the app."
+        )
+    if not may_change_schema:
+        raise ProjectOpenError(
+            "This team server needs an update for this version of Marginalia. Ask its "
+            "administrator to run: marginalia server init <server URL>"
         )
     if current is None and not create:  # opening (export, merge) must not make a project
         raise ProjectOpenError("This file is not a Marginalia project (it holds no project).")
@@ -72,6 +78,20 @@ def upgrade(engine: Engine, *, create: bool = True) -> Path | None:
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     return backup
+
+
+def _owns_schema(connection: Connection) -> bool:
+    """Whether this login may migrate: on a team server members lack the right to change the
+    schema (and a table they created would be theirs, with no grants for the others)."""
+    if connection.dialect.name != "postgresql":
+        return True
+    allowed = connection.execute(
+        text(
+            "SELECT pg_has_role(current_user, tableowner, 'MEMBER') FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'alembic_version'"
+        )
+    ).scalar()
+    return allowed is not False
 
 
 def backup_sqlite(path: Path, label: str) -> Path:

@@ -20,6 +20,7 @@ from db.engine import make_engine
 from db.errors import InvalidInput
 from db.migrate import upgrade
 from db.models import Coder
+from db.queries.comparison import GOLD_ROLE
 
 ROLES = ("owner", "coder", "reader")
 GROUP = {role: f"marginalia_{role}" for role in ROLES}
@@ -55,6 +56,11 @@ def init(url: str) -> None:
                 text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(OWN_TABLES)} TO {GROUP['coder']}")
             )
             c.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {GROUP['coder']}"))
+            # Tables a later upgrade creates (by whoever runs it) are readable by every member.
+            defaults = "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT"
+            c.execute(text(f"{defaults} SELECT ON TABLES TO {everyone}"))
+            c.execute(text(f"{defaults} ALL ON TABLES TO {GROUP['owner']}"))
+            c.execute(text(f"{defaults} ALL ON SEQUENCES TO {GROUP['owner']}"))
             for table, own in POLICIES.items():
                 c.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
                 c.execute(text(f"DROP POLICY IF EXISTS read_all ON {table}"))
@@ -86,6 +92,13 @@ def add_coder(url: str, name: str, password: str, role: str = "coder") -> None:
     engine: Engine = make_engine(url)
     try:
         with engine.begin() as c:
+            coder_id, held = c.execute(
+                select(Coder.id, Coder.role).where(Coder.name == name)
+            ).first() or (None, None)
+            if held == GOLD_ROLE:
+                raise InvalidInput(
+                    f"“{name}” is the adjudicated gold layer, not a person; choose another name."
+                )
             exists = c.execute(
                 text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}
             ).first()
@@ -101,7 +114,6 @@ def add_coder(url: str, name: str, password: str, role: str = "coder") -> None:
             raw.execute(
                 sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP[role]), sql.Identifier(name))
             )
-            coder_id = c.scalar(select(Coder.id).where(Coder.name == name))
             if coder_id is None:
                 c.execute(Coder.__table__.insert().values(name=name, role=role))
             else:

@@ -1,11 +1,12 @@
 """Units for agreement on positions, and a nominal alpha that stays small with many categories.
 
 Coders highlight different spans for the same claim, so statement units cannot be fixed in
-advance. Within one article, statements whose highlights overlap — directly or through a chain of
-overlaps, by any of the compared coders — form a cluster. Inside a cluster each coder's statements
-are put in text order and the i-th statement of every coder forms unit i; a coder with fewer
-statements there is missing for the extra units. Krippendorff's alpha allows missing values: a
-unit counts (is *pairable*) when at least two coders have a value in it.
+advance. Within one article, statements of different coders whose highlights overlap are paired,
+the largest overlap first (on equal overlap, the more alike values first, so the order in which a
+coder entered several positions on one span does not matter); a unit holds at most one statement
+per coder, and a statement nobody else's overlaps is a unit of its own with the others missing.
+Krippendorff's alpha allows missing values: a unit counts (is *pairable*) when at least two
+coders have a value in it.
 """
 
 from __future__ import annotations
@@ -30,11 +31,7 @@ Unit = tuple[Any, ...]  # one value (or None: missing) per coder, in the order o
 
 
 def statement_units(statements: Iterable[Placed], coders: Sequence[int]) -> list[Unit]:
-    """Units in article, cluster and text order.
-
-    Several statements on one span are ordered by value, so the order in which a coder entered
-    them does not decide which of the other coder's statements they are compared with.
-    """
+    """Units in article and text order (a unit sits where its earliest statement starts)."""
     column = {coder: i for i, coder in enumerate(coders)}
     ordered = sorted(
         (s for s in statements if s.coder in column),
@@ -42,33 +39,56 @@ def statement_units(statements: Iterable[Placed], coders: Sequence[int]) -> list
     )
     units: list[Unit] = []
     for _, in_document in groupby(ordered, key=lambda s: s.document):
-        for cluster in _clusters(list(in_document)):
-            units += _align(cluster, column)
+        units += _match(list(in_document), column)
     return units
 
 
-def _clusters(statements: list[Placed]) -> Iterable[list[Placed]]:
-    """Connected runs of overlapping spans (statements sorted by start): one sweep, no pairs."""
-    cluster: list[Placed] = []
-    reach = 0
-    for s in statements:
-        if cluster and s.start >= reach:  # [start, end) shares no character with the run
-            yield cluster
-            cluster = []
-        reach = max(reach, s.end) if cluster else s.end
-        cluster.append(s)
-    if cluster:
-        yield cluster
+def _overlapping_pairs(statements: list[Placed]) -> Iterable[tuple[int, int, int]]:
+    """(overlap, i, j) for statements of different coders sharing characters (sorted by start):
+    a sweep over the ones that start before each one ends, not all pairs."""
+    for i, s in enumerate(statements):
+        for j in range(i + 1, len(statements)):
+            t = statements[j]
+            if t.start >= s.end:
+                break
+            if t.coder != s.coder and (shared := min(s.end, t.end) - t.start) > 0:
+                yield shared, i, j
 
 
-def _align(cluster: list[Placed], column: dict[int, int]) -> list[Unit]:
-    by_coder: list[list[Any]] = [[] for _ in column]
-    for s in cluster:  # already in text order
-        by_coder[column[s.coder]].append(s.value)
-    depth = max(len(values) for values in by_coder)
-    return [
-        tuple(values[i] if i < len(values) else None for values in by_coder) for i in range(depth)
-    ]
+def _alike(a: Any, b: Any) -> int:
+    """How many parts of two values agree (a whole value counts as one part)."""
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        return sum(x == y for x, y in zip(a, b, strict=True))
+    return int(a == b)
+
+
+def _match(statements: list[Placed], column: dict[int, int]) -> list[Unit]:
+    """Greedy matching on overlap in one article; leftovers become units of their own."""
+    pairs = sorted(
+        _overlapping_pairs(statements),
+        key=lambda p: (-p[0], -_alike(statements[p[1]].value, statements[p[2]].value), p[1], p[2]),
+    )
+    unit_of: dict[int, int] = {}
+    members: list[dict[int, int]] = []  # per unit: coder → statement index
+    for _, i, j in pairs:
+        ui, uj = unit_of.get(i), unit_of.get(j)
+        if ui is None and uj is None:
+            unit_of[i] = unit_of[j] = len(members)
+            members.append({statements[i].coder: i, statements[j].coder: j})
+        elif (ui is None) != (uj is None):
+            unit, new = (ui, j) if uj is None else (uj, i)
+            if statements[new].coder not in members[unit]:
+                members[unit][statements[new].coder] = new
+                unit_of[new] = unit
+    members += [{s.coder: i} for i, s in enumerate(statements) if i not in unit_of]
+    members.sort(key=lambda m: min(m.values()))
+    units = []
+    for unit in members:
+        values: list[Any] = [None] * len(column)
+        for coder, i in unit.items():
+            values[column[coder]] = statements[i].value
+        units.append(tuple(values))
+    return units
 
 
 def pairable(units: Iterable[Unit]) -> list[Unit]:

@@ -19,7 +19,7 @@ from db.errors import InvalidInput
 from db.logic.agreement import binary_agreement, coded_units, krippendorff_alpha, sentence_units
 from db.logic.statement_units import Placed, Unit, nominal_alpha, pairable, statement_units
 from db.logic.unitizing import UnitizingResult, pooled_unitizing_alpha, unitizing_alpha
-from db.models import Annotation, AnnotationCode, Coder, Document, Statement
+from db.models import Annotation, AnnotationCode, Coder, Document, DocumentStatus, Statement
 from db.queries.codes import list_codes
 
 
@@ -56,6 +56,7 @@ def _coder_ids(session: Session, coders: Sequence[str]) -> dict[str, int]:
     return ids
 
 
+WORKED_ON = ("in progress", "done")
 Spans = dict[tuple[int, int, int], list[tuple[int, int]]]
 """(document, coder, code) → that coder's spans with that code in that document."""
 
@@ -68,7 +69,7 @@ def _selected_codes(session: Session, code_paths: list[str] | None) -> list:
 
 
 def _coded_spans(session: Session, coder_ids: Sequence[int]) -> tuple[Spans, list[int]]:
-    """The coders' tagged spans in live articles, and the articles any of them coded.
+    """The coders' tagged spans in the articles they all worked on, and those articles.
 
     Kept for the session's lifetime: the report's blocks share one read of a million rows.
     """
@@ -78,7 +79,42 @@ def _coded_spans(session: Session, coder_ids: Sequence[int]) -> tuple[Spans, lis
     return session.info[key]
 
 
+def shared_documents(session: Session, coder_ids: Sequence[int]) -> tuple[list[int], int]:
+    """Live articles every one of the coders worked on (a highlight, or a status of in progress
+    or done), and how many others only some of them touched.
+
+    An article one coder never opened would otherwise count as that coder seeing nothing to code.
+    """
+    key = ("agreement articles", tuple(coder_ids))
+    if key in session.info:
+        return session.info[key]
+    live = Document.deleted_at.is_(None)
+    touched: dict[int, set[int]] = defaultdict(set)
+    for document_id, coder_id in session.execute(
+        select(Annotation.document_id, Annotation.coder_id)
+        .join(Document, Document.id == Annotation.document_id)
+        .where(live, Annotation.deleted_at.is_(None), Annotation.coder_id.in_(coder_ids))
+        .distinct()
+        .union(
+            select(DocumentStatus.document_id, DocumentStatus.coder_id)
+            .join(Document, Document.id == DocumentStatus.document_id)
+            .where(
+                live,
+                DocumentStatus.coder_id.in_(coder_ids),
+                DocumentStatus.status.in_(WORKED_ON),
+            )
+        )
+    ):
+        touched[document_id].add(coder_id)
+    everyone = set(coder_ids)
+    shared = sorted(d for d, who in touched.items() if who >= everyone)
+    session.info[key] = shared, len(touched) - len(shared)
+    return session.info[key]
+
+
 def _read_coded_spans(session: Session, coder_ids: Sequence[int]) -> tuple[Spans, list[int]]:
+    documents, _ = shared_documents(session, coder_ids)
+    wanted = set(documents)
     spans: Spans = defaultdict(list)
     for document_id, coder_id, code_id, start, end in session.execute(
         select(
@@ -89,20 +125,28 @@ def _read_coded_spans(session: Session, coder_ids: Sequence[int]) -> tuple[Spans
             Annotation.end,
         )
         .join(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
-        .join(Document, Document.id == Annotation.document_id)
-        .where(
-            Annotation.deleted_at.is_(None),
-            Document.deleted_at.is_(None),
-            Annotation.coder_id.in_(coder_ids),
-        )
+        .where(Annotation.deleted_at.is_(None), Annotation.coder_id.in_(coder_ids))
     ):
-        spans[document_id, coder_id, code_id].append((start, end))
-    return spans, sorted({d for d, _, _ in spans})
+        if document_id in wanted:
+            spans[document_id, coder_id, code_id].append((start, end))
+    return spans, documents
+
+
+def _scope(session: Session, coder_ids: Sequence[int]) -> str:
+    """Which articles a block compared, and how many it left out."""
+    documents, left_out = shared_documents(session, coder_ids)
+    text = f"{len(documents)} article(s) every one of these coders worked on"
+    return text + (f" ({left_out} touched by only some of them left out)" if left_out else "")
 
 
 def sentence_agreement(
     session: Session, coders: list[str], code_paths: list[str] | None = None
 ) -> list[AgreementRow]:
+    """Kappa and percent agreement per code on sentence units, and over the codes used.
+
+    A code none of the coders used in these articles gets no row and stays out of the overall
+    figures: its all-empty units would only add agreement nobody produced.
+    """
     ids = _coder_ids(session, coders)
     codes = _selected_codes(session, code_paths)
     spans, documents = _coded_spans(session, list(ids.values()))
@@ -110,8 +154,11 @@ def sentence_agreement(
         session.execute(select(Document.id, Document.text).where(Document.id.in_(documents))).all()
     )
     units = {d: sentence_units(texts[d]) for d in documents}
+    scope = _scope(session, list(ids.values()))
     rows, overall = [], [[] for _ in coders]
     for code in codes:
+        if not any((d, ids[c], code.id) in spans for d in documents for c in coders):
+            continue
         labels = [
             [
                 flag
@@ -122,11 +169,14 @@ def sentence_agreement(
         ]
         for i, coder_labels in enumerate(labels):
             overall[i].extend(coder_labels)
-        if labels[0]:
-            rows += _rows(labels, code.path, len(documents))
+        rows += _rows(labels, code.path, scope)
     if overall[0]:
-        rows += _rows(overall, "(all codes)", len(documents))
+        rows += _rows(overall, _overall(code_paths), scope)
     return rows
+
+
+def _overall(code_paths: list[str] | None) -> str:
+    return "(selected codes)" if code_paths else "(all codes)"
 
 
 UNITIZING = "unitizing alpha (α-u)"
@@ -137,7 +187,7 @@ def unitizing_agreement(
 ) -> list[AgreementRow]:
     """Krippendorff's α-u on the character continuum, per code (a binary layer) and pooled.
 
-    The continuum is every live article any of the compared coders coded, end to end.
+    The continuum is every live article all the compared coders worked on, end to end.
     """
     ids = _coder_ids(session, coders)
     codes = _selected_codes(session, code_paths)
@@ -150,6 +200,7 @@ def unitizing_agreement(
         ).all()
     )
     lengths = [lengths_by_id[d] for d in documents]
+    scope = _scope(session, list(ids.values()))
     rows, layers = [], []
     for code in codes:
         layer = [[spans.get((d, ids[c], code.id), []) for d in documents] for c in coders]
@@ -157,19 +208,22 @@ def unitizing_agreement(
             continue
         result = unitizing_alpha(lengths, layer)
         layers.append(result)
-        rows.append(_unitizing_row(result, code.path, len(documents)))
+        rows.append(_unitizing_row(result, code.path, scope))
     if layers:
-        rows.append(_unitizing_row(pooled_unitizing_alpha(layers), "(all codes)", len(documents)))
+        pooled = pooled_unitizing_alpha(layers)
+        rows.append(_unitizing_row(pooled, _overall(code_paths), scope, pooled=True))
     return rows
 
 
-def _unitizing_row(result: UnitizingResult, code: str, documents: int) -> AgreementRow:
+def _unitizing_row(
+    result: UnitizingResult, code: str, scope: str, *, pooled: bool = False
+) -> AgreementRow:
     compared = (
-        f"{result.length} characters of {documents} article(s) any of these coders coded; "
+        f"{result.length} characters of {scope}; "
         f"{result.units} coded stretch(es) (a coder's overlapping or touching spans with the "
         f"code merged); D_o {result.observed:.4f}, D_e {result.expected:.4f}"
     )
-    if code == "(all codes)":
+    if pooled:
         compared += "; pooled over codes as 1 − ΣD_o/ΣD_e"
     if result.alpha is None:
         compared = "undefined: no disagreement is possible (D_e = 0); " + compared
@@ -177,12 +231,17 @@ def _unitizing_row(result: UnitizingResult, code: str, documents: int) -> Agreem
     return AgreementRow(UNITIZING, code, value, result.units, compared)
 
 
-def _rows(labels, code: str, documents: int) -> list[AgreementRow]:
-    compared = f"{len(labels[0])} sentence units in {documents} article(s), coded or not"
-    return [
-        AgreementRow(name, code, round(value, 4), len(labels[0]), compared)
-        for name, value in binary_agreement(labels).items()
-    ]
+def _rows(labels, code: str, scope: str) -> list[AgreementRow]:
+    compared = f"{len(labels[0])} sentence units in {scope}, coded or not"
+    uniform = len({flag for coder_labels in labels for flag in coder_labels}) == 1
+    rows = []
+    for name, value in binary_agreement(labels).items():
+        if uniform and "kappa" in name:
+            why = "undefined: every coder gave every unit the same label, so chance explains all"
+            rows.append(AgreementRow(name, code, None, len(labels[0]), f"{why}; {compared}"))
+        else:
+            rows.append(AgreementRow(name, code, round(value, 4), len(labels[0]), compared))
+    return rows
 
 
 # Positions ---------------------------------------------------------------------------------
@@ -200,8 +259,9 @@ POSITION_VARIABLES: tuple[tuple[str, Callable[[Position], object], tuple[str, ..
 def statement_agreement(session: Session, coders: list[str]) -> list[AgreementRow]:
     """Krippendorff's alpha on statement units for actor, issue, stance and the whole position.
 
-    One query for all statements of the compared coders, none per article. No rows when none of
-    them coded a statement; an undefined alpha is a row with value None that says why.
+    One query for all statements of the compared coders in the articles they all worked on, none
+    per article. No rows when none of them coded a statement there; an undefined alpha is a row
+    with value None that says why.
     """
     ids = _coder_ids(session, coders)
     rows = session.execute(
@@ -223,7 +283,10 @@ def statement_agreement(session: Session, coders: list[str]) -> list[AgreementRo
             Annotation.coder_id.in_(ids.values()),
         )
     )
-    statements = [Placed(d, c, start, end, (a, i, st)) for d, c, start, end, a, i, st in rows]
+    shared = set(shared_documents(session, list(ids.values()))[0])
+    statements = [
+        Placed(d, c, start, end, (a, i, st)) for d, c, start, end, a, i, st in rows if d in shared
+    ]
     return statement_rows(statements, [ids[c] for c in coders])
 
 
@@ -236,8 +299,9 @@ def statement_rows(statements: Sequence[Placed], coder_ids: Sequence[int]) -> li
     articles = len({s.document for s in statements})
     compared = (
         f"{len(paired)} statement units (of {len(units)}; the others hold one coder's statement "
-        f"only) in {articles} article(s): in each run of overlapping highlights, every coder's "
-        f"i-th statement in text order forms unit i; a coder without a statement there is missing"
+        f"only) in {articles} article(s): statements of different coders whose highlights "
+        f"overlap are paired, largest overlap first, at most one per coder in a unit; a coder "
+        f"without a statement there is missing"
     )
     rows = []
     for label, part, levels in POSITION_VARIABLES:

@@ -76,12 +76,17 @@ def coder_ids_by_name(session: Session, names: Sequence[str]) -> list[int]:
 def codings(
     session: Session, coder_ids: Iterable[int], document_ids: Iterable[int] | None = None
 ) -> dict[int, list[Coding]]:
-    """Live highlights of these coders, per document (all documents when none are named)."""
+    """Live highlights of these coders in live articles, per document (all when none named)."""
     coder_ids = list(coder_ids)
+    live_documents = select(Document.id).where(Document.deleted_at.is_(None))
     by_document: dict[int, list[Coding]] = defaultdict(list)
     batches = [None] if document_ids is None else list(chunks(list(document_ids)))
     for batch in batches:
-        where = [Annotation.deleted_at.is_(None), Annotation.coder_id.in_(coder_ids)]
+        where = [
+            Annotation.deleted_at.is_(None),
+            Annotation.coder_id.in_(coder_ids),
+            Annotation.document_id.in_(live_documents),
+        ]
         if batch is not None:
             where.append(Annotation.document_id.in_(batch))
         tags: dict[int, set[int]] = defaultdict(set)
@@ -112,7 +117,8 @@ def rulings(session: Session, document_ids: Iterable[int] | None = None) -> dict
     batches = [None] if document_ids is None else list(chunks(list(document_ids)))
     for batch in batches:
         query = select(Decision.document_id, Decision.code_id, Decision.start, Decision.end).where(
-            Decision.deleted_at.is_(None)
+            Decision.deleted_at.is_(None),
+            Decision.document_id.in_(select(Document.id).where(Document.deleted_at.is_(None))),
         )
         if batch is not None:
             query = query.where(Decision.document_id.in_(batch))

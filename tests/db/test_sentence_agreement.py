@@ -35,7 +35,7 @@ def test_sentence_kappa_for_two_coders_matches_a_hand_computation(
             service.annotate(doc, coder_id, start, start + len(passage), [code])
             spans[doc].append((start, start + len(passage)))
         expected_labels[coder] = spans
-    documents = sorted(d for d in texts if any(expected_labels[c][d] for c in PASSAGES))
+    documents = sorted(d for d in texts if all(expected_labels[c][d] for c in PASSAGES))
     labels = {
         c: [
             f
@@ -118,3 +118,51 @@ def test_unitizing_alpha_on_the_corpus_matches_the_layers_built_by_hand(service,
     pooled = pooled_unitizing_alpha(expected.values())
     assert rows["(all codes)"].value == round(pooled.alpha, 4)
     assert str(sum(lengths)) in rows["Rejection"].compared
+
+
+def test_only_articles_both_coders_worked_on_count_and_unused_codes_stay_out(service, corpus_files):
+    """bob never opened the second article: ann's coding there is not a disagreement. A code
+    nobody used adds no row and no free agreement to the overall kappa."""
+    service.import_files(corpus_files)
+    rejection, _ = service.create_code("Rejection")
+    service.create_code("Unused")
+    shared, only_ann, marked = (d.id for d in service.documents()[:3])
+    ann, bob = service.ensure_coder("ann"), service.ensure_coder("bob")
+    service.annotate(shared, ann, 0, 30, [rejection])
+    service.annotate(shared, bob, 0, 30, [rejection])
+    service.annotate(only_ann, ann, 0, 30, [rejection])
+    rows = {(r.coefficient, r.code): r for r in service.agreement(["ann", "bob"])}
+    assert ("cohen kappa", "Unused") not in rows
+    assert rows["percent agreement", "Rejection"].value == 1.0
+    assert rows["unitizing alpha (α-u)", "Rejection"].value == 1.0
+    assert (
+        "1 article(s) every one of these coders worked on"
+        in rows["cohen kappa", "Rejection"].compared
+    )
+    assert "(1 touched by only some of them left out)" in rows["cohen kappa", "Rejection"].compared
+    overall = rows["cohen kappa", "(all codes)"]
+    assert overall.value == rows["cohen kappa", "Rejection"].value
+    assert overall.units == rows["cohen kappa", "Rejection"].units
+
+    # an article marked done by both counts even where one of them coded nothing
+    service.use_coder("bob")
+    service.set_status(marked, "done")
+    service.use_coder("ann")
+    service.set_status(marked, "done")
+    service.annotate(marked, ann, 0, 30, [rejection])
+    rows = {(r.coefficient, r.code): r for r in service.agreement(["ann", "bob"])}
+    assert "2 article(s) every one" in rows["cohen kappa", "Rejection"].compared
+    assert rows["percent agreement", "Rejection"].value < 1.0
+
+
+def test_kappa_is_undefined_when_every_unit_got_the_same_label(service, corpus_files):
+    service.import_files(corpus_files)
+    code, _ = service.create_code("Everything")
+    doc = service.documents()[0]
+    length = len(service.document(doc.id).text)
+    for name in ("ann", "bob"):
+        service.annotate(doc.id, service.ensure_coder(name), 0, length, [code])
+    rows = {(r.coefficient, r.code): r for r in service.agreement(["ann", "bob"])}
+    assert rows["cohen kappa", "Everything"].value is None
+    assert rows["cohen kappa", "Everything"].compared.startswith("undefined:")
+    assert rows["percent agreement", "Everything"].value == 1.0

@@ -118,3 +118,53 @@ def test_only_an_owner_adjudicates_into_gold(team):
             c.exec_driver_sql(f'DROP OWNED BY "owner_{names["ann"]}"')
             c.exec_driver_sql(f'DROP ROLE IF EXISTS "owner_{names["ann"]}"')
         admin.dispose()
+
+
+def test_a_member_gets_a_clear_message_until_the_admin_upgrades_the_server(team):
+    """An older server (0005, before decisions) opened by a newer app: members cannot migrate
+    it, so they are told to ask the administrator; after `server init` they work again."""
+    from alembic import command
+    from sqlalchemy.exc import ProgrammingError
+
+    from db.errors import ProjectOpenError
+    from db.migrate import alembic_config
+
+    url, names = team
+    admin = create_engine(url)
+    with admin.begin() as c:
+        command.downgrade(alembic_config(c), "0005")
+    admin.dispose()
+
+    with pytest.raises(ProjectOpenError, match="marginalia server init"):
+        ProjectService.open(as_user(url, names["ann"], "pw-a:1%"), create=False)
+    reader = create_engine(as_user(url, names["bob"], "pw-b"))
+    with reader.connect() as c:  # nothing half-made by the refused attempt
+        assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
+        with pytest.raises(ProgrammingError):
+            c.exec_driver_sql("SELECT 1 FROM decision")
+    reader.dispose()
+
+    assert cli_main(["server", "init", url]) == 0
+    ann = ProjectService.open(as_user(url, names["ann"], "pw-a:1%"), create=False)
+    with ann.project.engine.connect() as c:  # the new table is readable by members
+        assert c.exec_driver_sql("SELECT count(*) FROM decision").scalar() == 0
+    ann.close()
+
+
+def test_the_gold_layer_cannot_be_taken_over_by_a_login(team, capsys):
+    url, _ = team
+    owner = ProjectService.open(url)
+    me = owner.use_coder("postgres")
+    doc, code = owner.documents()[0].id, owner.codes()[0].id
+    owner.annotate(doc, None, 0, 12, [code])
+    owner.accept_coding(Target(doc, code, 0, 12), [me])
+    gold = owner.gold_coder()
+    owner.close()
+
+    assert cli_main(["server", "add-coder", url, "gold", "--password", "x"]) != 0
+    assert "gold layer" in capsys.readouterr().err
+    admin = create_engine(url)
+    with admin.connect() as c:
+        assert c.exec_driver_sql("SELECT role FROM coder WHERE id = %s", (gold,)).scalar() == "gold"
+        assert c.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = 'gold'").first() is None
+    admin.dispose()

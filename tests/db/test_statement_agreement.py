@@ -229,6 +229,18 @@ def test_units_chain_overlaps_and_leave_missing_values():
     assert pairable(statement_units(statements, [10, 20])) == [("a1", "b1")]
 
 
+def test_statements_pair_with_the_one_they_overlap_most_not_by_rank():
+    """bob skipped ann's first claim: his statement is compared with the claim he marked."""
+    statements = [
+        Placed(1, 10, 0, 20, "a1"),
+        Placed(1, 10, 18, 60, "a2"),
+        Placed(1, 20, 20, 60, "b2"),  # overlaps a2 by 40, a1 not at all
+        Placed(1, 30, 0, 19, "c1"),  # a third coder: overlaps a1 by 19, a2 by 1
+    ]
+    assert statement_units(statements, [10, 20, 30]) == [("a1", None, "c1"), ("a2", "b2", None)]
+    assert statement_units(statements[:3], [10, 20]) == [("a1", None), ("a2", "b2")]
+
+
 def test_statements_on_one_span_are_aligned_by_value_not_entry_order():
     first = [Placed(1, 1, 0, 9, (2, 5)), Placed(1, 1, 0, 9, (1, 5)), Placed(1, 2, 3, 9, (1, 5))]
     assert statement_units(first, [1, 2]) == [((1, 5), (1, 5)), ((2, 5), None)]
