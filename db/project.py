@@ -18,6 +18,8 @@ from db.errors import MarginaliaError, ProjectOpenError, ProjectWriteError, Unav
 from db.models import Coder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_NEEDED = (3, 35)
+"""Bulk writes use INSERT … RETURNING, which SQLite has since 3.35 (2021)."""
 
 
 class Project:
@@ -104,7 +106,15 @@ class Project:
         self.engine.dispose()
 
 
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
+def _check_sqlite_file(
+    path: Path, *, create: bool, library: tuple[int, ...] = sqlite3.sqlite_version_info
+) -> None:
+    if library < SQLITE_NEEDED:
+        raise ProjectOpenError(
+            f"Marginalia needs SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer; this Python "
+            f"has {'.'.join(map(str, library))}. Please use a newer Python (3.11 from python.org "
+            "or your system's packages)."
+        )
     if not path.exists():
         if not create:
             raise ProjectOpenError(f"There is no project at {path}.")

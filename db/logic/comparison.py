@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import pairwise
 
 
@@ -26,6 +27,8 @@ class Coding:
     start: int
     end: int
     code_ids: frozenset[int]
+    modified_at: datetime | None = None
+    """When the highlight or its codes last changed: a later edit reopens a settled passage."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,10 @@ class Passage:
 
     def spans_of(self, coder_id: int) -> set[tuple[int, int]]:
         return {(c.start, c.end) for c in self.codings if c.coder_id == coder_id}
+
+    @property
+    def last_edit(self) -> datetime | None:
+        return max((c.modified_at for c in self.codings if c.modified_at), default=None)
 
 
 @dataclass(frozen=True, slots=True)

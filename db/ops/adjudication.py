@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.changes import Changes
 from db.errors import InvalidInput, NotFound
 from db.logic.chunks import chunks
-from db.logic.comparison import Target, layer_of, passages
+from db.logic.comparison import Target, layer_of
 from db.logic.metadata import shorten
 from db.models import (
     Annotation,
@@ -32,7 +32,14 @@ from db.models import (
 )
 from db.ops.annotating import tag_each
 from db.ops.history import Recorder
-from db.queries.comparison import GOLD_NAME, GOLD_ROLE, codings, gold_coder_id
+from db.queries.comparison import (
+    GOLD_NAME,
+    GOLD_ROLE,
+    codings,
+    comparison_of,
+    gold_coder_id,
+    rulings,
+)
 
 Item = tuple[int, int, frozenset[int]]
 """A gold highlight to be: start, end and its codes."""
@@ -62,20 +69,45 @@ def ensure_gold(session: Session) -> int:
 def accept(
     session: Session, adjudicator_id: int, target: Target, from_coders: Sequence[int]
 ) -> Changes:
-    """Gold takes these coders' spans with the target's code in the passage (A, B or both)."""
+    """Gold takes these coders' spans with the target's code in the passage (A, B or both).
+
+    One coder's spans are copied as they are; accepting several coders takes the union, so
+    overlapping spans become one gold highlight carrying every source's positions once.
+    """
     if not from_coders:
         raise InvalidInput("Choose whose coding to accept.")
-    spans: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for c in codings(session, from_coders, [target.document_id]).get(target.document_id, []):
-        if target.code_id in layer_of(c) and c.start < target.end and c.end > target.start:
-            spans[c.start, c.end].append(c.annotation_id)
+    found = [
+        (c.start, c.end, c.annotation_id)
+        for c in codings(session, from_coders, [target.document_id]).get(target.document_id, [])
+        if target.code_id in layer_of(c) and c.start < target.end and c.end > target.start
+    ]
     codes = frozenset() if target.code_id is None else frozenset({target.code_id})
-    wanted = [_Wanted(s, e, codes, tuple(ids)) for (s, e), ids in sorted(spans.items())]
+    wanted = [
+        _Wanted(start, end, codes, tuple(sources))
+        for start, end, sources in _spans(found, union=len(from_coders) > 1)
+    ]
     names = dict(
         session.execute(select(Coder.id, Coder.name).where(Coder.id.in_(from_coders))).all()
     )
     verb = "accept " + " and ".join(names.get(c, "?") for c in from_coders)
     return _settle(session, adjudicator_id, target, wanted, verb)
+
+
+def _spans(
+    found: Iterable[tuple[int, int, int]], *, union: bool
+) -> list[tuple[int, int, list[int]]]:
+    """(start, end, source annotations): identical spans once; with ``union`` overlapping ones
+    joined into one."""
+    merged: list[tuple[int, int, list[int]]] = []
+    for start, end, source in sorted(found):
+        if merged and (
+            (merged[-1][0], merged[-1][1]) == (start, end) or (union and start < merged[-1][1])
+        ):
+            first, reach, sources = merged[-1]
+            merged[-1] = (first, max(reach, end), [*sources, source])
+        else:
+            merged.append((start, end, [source]))
+    return merged
 
 
 def settle(session: Session, adjudicator_id: int, target: Target, items: Iterable[Item]) -> Changes:
@@ -91,23 +123,25 @@ def accept_agreed(
     document_ids: Iterable[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, Changes]:
-    """Copy every passage the coders agree on and gold has not decided yet: one history entry.
+    """Copy every passage the coders agree on and nobody has settled yet: one history entry.
 
-    ``progress(done, total)`` runs per 500 articles; raising in it (Cancel) rolls all back.
+    A passage gold already marks, or that a ruling settled (even as "nothing to code"), is left
+    as the adjudicator decided. ``progress(done, total)`` runs per 500 articles; raising in it
+    (Cancel) rolls all back.
     """
     gold_id = ensure_gold(session)
     found = codings(session, [*coder_ids, gold_id], document_ids)
+    settled = rulings(session, list(found))
     recorder = Recorder(session, adjudicator_id, "adjudicate")
     wanted: dict[int, list[_Wanted]] = defaultdict(list)
     for done, (document_id, items) in enumerate(found.items(), 1):
         if progress and done % 500 == 0:
             progress(done, len(found) + 1)
-        gold = [c for c in items if c.coder_id == gold_id]
-        for passage in passages(items, coder_ids):
-            decided = any(
-                passage.code_id in layer_of(g) and passage.overlaps(g.start, g.end) for g in gold
-            )
-            if passage.agreed and not decided:
+        comparison = comparison_of(
+            document_id, coder_ids, gold_id, items, settled.get(document_id, [])
+        )
+        for passage in comparison.passages:
+            if passage.agreed and not comparison.resolved(passage):
                 codes = frozenset() if passage.code_id is None else frozenset({passage.code_id})
                 wanted[document_id].extend(
                     _Wanted(c.start, c.end, codes, (c.annotation_id,))
@@ -173,8 +207,8 @@ def _settle(
 
 
 def _clear_layer(session: Session, recorder: Recorder, gold_id: int, target: Target) -> None:
-    """Take the target's code off gold's highlights in the passage; a highlight left with no
-    code and no position goes (it would otherwise turn into an uncoded highlight)."""
+    """Take the target's code off gold's highlights in the passage. A highlight left with no
+    code goes, with the positions it carried: they came with the decision being replaced."""
     overlapping = list(
         session.scalars(
             select(Annotation.id).where(
@@ -209,18 +243,21 @@ def _clear_layer(session: Session, recorder: Recorder, gold_id: int, target: Tar
                 AnnotationCode.code_id == target.code_id,
             )
         )
-    with_positions = set(
+    gone = [a for a in touched if not (tags[a] - {target.code_id})]
+    if not gone:
+        return
+    now = utcnow()
+    session.execute(update(Annotation).where(Annotation.id.in_(gone)).values(deleted_at=now))
+    positions = list(
         session.scalars(
-            select(Statement.annotation_id).where(
-                Statement.annotation_id.in_(touched), Statement.deleted_at.is_(None)
+            select(Statement.id).where(
+                Statement.annotation_id.in_(gone), Statement.deleted_at.is_(None)
             )
         )
     )
-    gone = [a for a in touched if not (tags[a] - {target.code_id}) and a not in with_positions]
-    if gone:
-        session.execute(
-            update(Annotation).where(Annotation.id.in_(gone)).values(deleted_at=utcnow())
-        )
+    if positions:
+        recorder.touch("statement", positions)
+        session.execute(update(Statement).where(Statement.id.in_(positions)).values(deleted_at=now))
 
 
 def _create(

@@ -15,7 +15,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
-from db.models import Actor, Annotation, AnnotationCode, Code, Coder, Document, Issue, Statement
+from db.models import (
+    Actor,
+    Annotation,
+    AnnotationCode,
+    Code,
+    Coder,
+    Decision,
+    Document,
+    Issue,
+    Statement,
+)
 from db.ops.history import Recorder
 
 
@@ -89,6 +99,16 @@ COPIED = {
         "modified_at",
         "deleted_at",
     ),
+    Decision: (
+        "document_id",
+        "code_id",
+        "start",
+        "end",
+        "choice",
+        "coder_id",
+        "created_at",
+        "deleted_at",
+    ),
 }
 COMPARED = {
     Coder: (),
@@ -98,6 +118,7 @@ COMPARED = {
     Issue: ("name", "parent_id", "description", "deleted_at"),
     Annotation: ("start", "end", "memo", "deleted_at"),
     Statement: ("actor_id", "issue_id", "stance", "source", "certainty", "deleted_at"),
+    Decision: ("code_id", "start", "end", "choice", "deleted_at"),
 }
 FOREIGN = {  # column -> model whose id map translates it
     "parent_id": None,  # the same model
@@ -106,6 +127,7 @@ FOREIGN = {  # column -> model whose id map translates it
     "annotation_id": Annotation,
     "actor_id": Actor,
     "issue_id": Issue,
+    "code_id": Code,
 }
 HISTORY_KIND = {
     Code: "code",
@@ -114,6 +136,7 @@ HISTORY_KIND = {
     Issue: "issue",
     Annotation: "annotation",
     Statement: "statement",
+    Decision: "decision",
 }
 
 
@@ -124,7 +147,7 @@ class _Merger:
         self.report = MergeReport()
 
     def run(self) -> MergeReport:
-        for model in (Coder, Code, Document, Actor, Issue, Annotation, Statement):
+        for model in (Coder, Code, Document, Actor, Issue, Annotation, Statement, Decision):
             self.merge(model)
         self.merge_tags()
         return self.report
@@ -190,7 +213,7 @@ class _Merger:
         ]
         if differs:
             label = getattr(ours, "name", None) or getattr(ours, "title", None) or ours.uuid
-            if model in (Annotation, Statement):
+            if model in (Annotation, Statement, Decision):
                 label = f"{model.__tablename__} {ours.uuid[:8]}"
             self.report.conflicts.append(
                 f"{model.__tablename__} “{label}”: {', '.join(differs)} differ; kept this project's"

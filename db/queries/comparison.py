@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +17,17 @@ from db.logic.comparison import Coding, Passage, layer_of, passages
 from db.models import Annotation, AnnotationCode, Coder, Decision, Document
 
 GOLD_ROLE = "gold"
-Ruling = tuple[int | None, int, int]
-"""A settled stretch: code (None: the uncoded layer), start, end."""
+
+
+class Ruling(NamedTuple):
+    """A settled stretch of a code layer (None: the uncoded layer), and when it was settled."""
+
+    code_id: int | None
+    start: int
+    end: int
+    decided_at: datetime | None = None
+
+
 GOLD_NAME = "gold"
 
 
@@ -32,10 +43,30 @@ class Comparison:
     """Stretches of a code layer an adjudicator settled (possibly as "nothing to code")."""
 
     def resolved(self, passage: Passage) -> bool:
-        """Decided when gold marks the code in the passage or a ruling on the code covers it."""
-        return any(
-            passage.code_id in layer_of(g) and passage.overlaps(g.start, g.end) for g in self.gold
-        ) or any(code == passage.code_id and passage.overlaps(s, e) for code, s, e in self.rulings)
+        """Decided when gold marks the code in the passage or a ruling on the code covers it,
+        and no compared coder changed a highlight there since (that reopens the passage)."""
+        decided = [
+            g.modified_at
+            for g in self.gold
+            if passage.code_id in layer_of(g) and passage.overlaps(g.start, g.end)
+        ] + [
+            r.decided_at
+            for r in self.rulings
+            if r.code_id == passage.code_id and passage.overlaps(r.start, r.end)
+        ]
+        if not decided:
+            return False
+        edited, known = passage.last_edit, [t for t in decided if t is not None]
+        return edited is None or not known or max(known) >= edited
+
+    def ruling_for(self, passage: Passage) -> Ruling | None:
+        """The latest ruling on this passage's layer that overlaps it, if any."""
+        found = [
+            r
+            for r in self.rulings
+            if r.code_id == passage.code_id and passage.overlaps(r.start, r.end)
+        ]
+        return max(found, key=lambda r: (r.decided_at is not None, r.decided_at or 0), default=None)
 
     def codings_of(self, coder_id: int) -> list[Coding]:
         """A coder's highlights in this article, each once (a highlight is in every layer of
@@ -96,17 +127,18 @@ def codings(
             .where(*where)
         ):
             tags[annotation_id].add(code_id)
-        for a_id, document_id, coder_id, start, end in session.execute(
+        for a_id, document_id, coder_id, start, end, modified_at in session.execute(
             select(
                 Annotation.id,
                 Annotation.document_id,
                 Annotation.coder_id,
                 Annotation.start,
                 Annotation.end,
+                Annotation.modified_at,
             ).where(*where)
         ):
             by_document[document_id].append(
-                Coding(a_id, coder_id, start, end, frozenset(tags.get(a_id, ())))
+                Coding(a_id, coder_id, start, end, frozenset(tags.get(a_id, ())), modified_at)
             )
     return by_document
 
@@ -116,14 +148,20 @@ def rulings(session: Session, document_ids: Iterable[int] | None = None) -> dict
     found: dict[int, list[Ruling]] = defaultdict(list)
     batches = [None] if document_ids is None else list(chunks(list(document_ids)))
     for batch in batches:
-        query = select(Decision.document_id, Decision.code_id, Decision.start, Decision.end).where(
+        query = select(
+            Decision.document_id,
+            Decision.code_id,
+            Decision.start,
+            Decision.end,
+            Decision.created_at,
+        ).where(
             Decision.deleted_at.is_(None),
             Decision.document_id.in_(select(Document.id).where(Document.deleted_at.is_(None))),
         )
         if batch is not None:
             query = query.where(Decision.document_id.in_(batch))
-        for document_id, code_id, start, end in session.execute(query):
-            found[document_id].append((code_id, start, end))
+        for document_id, code_id, start, end, decided_at in session.execute(query):
+            found[document_id].append(Ruling(code_id, start, end, decided_at))
     return found
 
 
@@ -132,12 +170,12 @@ def compare(
 ) -> Comparison:
     everyone = [*coder_ids, *([gold_id] if gold_id is not None else [])]
     found = codings(session, everyone, [document_id]).get(document_id, [])
-    return _comparison(
+    return comparison_of(
         document_id, coder_ids, gold_id, found, rulings(session, [document_id])[document_id]
     )
 
 
-def _comparison(
+def comparison_of(
     document_id: int,
     coder_ids: Sequence[int],
     gold_id: int | None,
@@ -167,7 +205,7 @@ def disagreement_counts(
     )
     counts = []
     for document_id in sorted(d for d in found if d in titles):
-        comparison = _comparison(
+        comparison = comparison_of(
             document_id, coder_ids, gold_id, found[document_id], settled[document_id]
         )
         if comparison.passages:
@@ -221,7 +259,7 @@ def next_open_document(
         found = codings(session, everyone, batch)
         settled = rulings(session, batch)
         for document_id in batch:
-            comparison = _comparison(
+            comparison = comparison_of(
                 document_id, coder_ids, gold_id, found.get(document_id, []), settled[document_id]
             )
             if comparison.open_disagreements:

@@ -193,3 +193,14 @@ def test_a_project_in_a_read_only_folder_says_why(tmp_path):
             Project(tmp_path / "ro" / "p.sqlite", create=False)
     finally:
         (tmp_path / "ro").chmod(0o755)
+
+
+def test_an_old_sqlite_library_is_refused_with_a_clear_message(tmp_path):
+    from db.project import _check_sqlite_file
+
+    with pytest.raises(
+        ProjectOpenError, match=r"needs SQLite 3\.35 or newer; this Python has 3\.31"
+    ):
+        _check_sqlite_file(tmp_path / "p.sqlite", create=True, library=(3, 31, 1))
+    assert not (tmp_path / "p.sqlite").exists()
+    _check_sqlite_file(tmp_path / "p.sqlite", create=True)  # this machine's library is fine
