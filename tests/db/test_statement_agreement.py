@@ -35,24 +35,15 @@ ISSUES = (
 )
 NETANYAHU = "Mr Netanyahu said he rejected Hamas’s demands"
 
-SCRIPT = {  # coder -> (passage highlighted, actor, issue, stance), in the order they are entered
+# coder -> (passage highlighted, actor, issue, stance), in the order they are entered; a passage
+# is its words, or a few words where it starts and its length in characters.
+SCRIPT = {
     "ann": [
         ("Hamas will not agree to a temporary ceasefire", "Hamas", "temporary truce", -1),
         ("Hamas will reject the latest proposal", "Hamas", "latest proposal", -1),
         ("Hamas has rejected a ceasefire proposal", "Hamas", "temporary truce", -1),
-        (
-            "Hamas has been adamant that any ceasefire deal must eventually lead to the total "
-            "withdrawal",
-            "Hamas",
-            "withdrawal",
-            1,
-        ),
-        (
-            "The US, Egypt and Qatar are pushing Israel and Hamas to join a phased diplomatic",
-            "Mediators",
-            "phased deal",
-            1,
-        ),
+        (("Hamas has been adamant", 91), "Hamas", "withdrawal", 1),
+        (("The US, Egypt and Qatar are pushing", 80), "Mediators", "phased deal", 1),
         # two statements on one span, entered "wrong way round": value order must align them
         ("Hamas, on the other hand, is seeking", "Hamas", "prisoner release", 1),
         ("Hamas, on the other hand, is seeking", "Hamas", "permanent ceasefire", 1),
@@ -61,11 +52,11 @@ SCRIPT = {  # coder -> (passage highlighted, actor, issue, stance), in the order
     "bob": [
         ("not agree to a temporary ceasefire", "Hamas", "temporary truce", -1),
         ("reject the latest proposal", "Hamas", "latest proposal", 0),
-        ("rejected a ceasefire proposal that would have brought", "Hamas", "latest proposal", -1),
+        (("rejected a ceasefire proposal", 53), "Hamas", "latest proposal", -1),
         ("the total withdrawal of Israeli forces", "Israel", "withdrawal", -1),
         ("pushing Israel and Hamas to join a phased", "Mediators", "phased deal", 1),
         ("seeking to gain maximum advantage", "Hamas", "permanent ceasefire", 1),
-        ("Egypt and Qatar have been acting as mediators", "Mediators", "phased deal", 0),
+        (("Egypt and Qatar have been", 45), "Mediators", "phased deal", 0),
     ],
     "cara": [
         ("Hamas will not agree", "Hamas", "temporary truce", -1),
@@ -130,13 +121,14 @@ def _code(service, corpus_files, coders) -> dict[str, int]:
     for coder in coders:
         service.use_coder(coder)
         for passage, actor, issue, stance in SCRIPT[coder]:
-            found = [d for d, t in texts.items() if passage in t]
-            assert len(found) == 1 and texts[found[0]].count(passage) == 1, passage
-            start = texts[found[0]].index(passage)
+            anchor, length = (passage, len(passage)) if isinstance(passage, str) else passage
+            found = [d for d, t in texts.items() if anchor in t]
+            assert len(found) == 1 and texts[found[0]].count(anchor) == 1, anchor
+            start = texts[found[0]].index(anchor)
             service.code_statement(
                 found[0],
                 start,
-                start + len(passage),
+                start + length,
                 actor_ids[actor],
                 issue_ids[issue],
                 stance,
