@@ -15,7 +15,7 @@ from db.logic.networks import NORMALISATIONS
 from db.paths import os_user_name
 from db.queries.positions import StatementFilter
 from db.service import ProjectService
-from db.summaries.agreement_report import HEADER, format_value, report_format
+from db.summaries.agreement_report import HEADER, codes_line, format_value, report_format
 from db.summaries.networks import KINDS
 
 COMMANDS = ("import", "import-annotations", "export", "merge", "server", "agreement")
@@ -47,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     agr.add_argument("project")
     agr.add_argument("--coders", required=True, help="comma-separated coder names (2 or more)")
     agr.add_argument(
-        "--code", action="append", help="sentence rows only for this code path (repeatable)"
+        "--code",
+        action="append",
+        help="compare only this code path (repeatable): its α-u and sentence rows, and overall "
+        "rows for the selected codes only; position rows do not depend on codes",
     )
     agr.add_argument(
         "-o", "--output", type=Path, help="also write the report: F.csv (table) or F.html (page)"
@@ -155,12 +158,13 @@ def _agreement(args: argparse.Namespace) -> int:
     service = ProjectService.open(args.project, create=False)
     try:
         rows = service.agreement(coders, args.code)
+        print(codes_line(args.code))
         table = [(r.coefficient, r.code, format_value(r.value), r.units, r.compared) for r in rows]
         widths = [max(len(str(x)) for x in col) for col in zip(HEADER, *table, strict=True)]
         for line in (HEADER, *table):
             print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
         if args.output:
-            service.export_agreement(args.output, rows, coders)
+            service.export_agreement(args.output, rows, coders, args.code)
             print(f"{len(rows)} rows written to {args.output}")
     finally:
         service.close()

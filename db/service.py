@@ -120,11 +120,16 @@ class ProjectService:
             return agreement_queries.agreement_report(s, coders, code_paths)
 
     def export_agreement(
-        self, target: str | Path, rows: list[agreement_queries.AgreementRow], coders: list[str]
+        self,
+        target: str | Path,
+        rows: list[agreement_queries.AgreementRow],
+        coders: list[str],
+        codes: list[str] | None = None,
     ) -> int:
-        """Write computed agreement rows as .csv or .html (chosen by the file name)."""
+        """Write computed agreement rows as .csv or .html (chosen by the file name); ``codes``
+        are the code paths the rows were restricted to (None: every code)."""
         with writing_to(target):
-            return write_agreement(rows, target, f"Inter-coder agreement — {self.name}", coders)
+            return write_agreement(rows, target, self.name, coders, codes=codes)
 
     # Comparison and adjudication -------------------------------------------------------
     def gold_coder(self) -> int | None:
@@ -567,6 +572,11 @@ class ProjectService:
     def redo(self, event_id: int) -> Changes:
         with self.project.write() as s:
             return history.redo(s, self.coder_id, event_id)
+
+    def history_weight(self, event_id: int) -> int:
+        """The size of an edit's recorded states: big ones are undone in the background."""
+        with self.project.read() as s:
+            return history.weight(s, event_id)
 
     def _coder(self) -> int:
         if self.coder_id is None:

@@ -4,10 +4,13 @@ adjudication keys that build the gold layer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 
 from db.logic.comparison import Passage, Target, differing_ranges, layer_of
 from db.queries.comparison import Comparison
+from db.records import CoderRecord
 from desktop.dialogs.adjudicate import AdjudicateDialog
 from desktop.dialogs.agreement import AgreementDialog
 from desktop.tasks import Task
@@ -20,6 +23,9 @@ class CompareActions:
 
     comparison: Comparison | None = None
     current_passage: Passage | None = None
+    coder_records: Sequence[CoderRecord] = ()
+    """The project's coders as last read by ``refresh`` (on open and on Changes to highlights
+    or documents): a key press names coders without asking the database again."""
 
     @property
     def comparing(self) -> bool:
@@ -43,8 +49,14 @@ class CompareActions:
             self.compare_panel.tick([c.id for c in people[:2]])
         self.refresh_comparison()
 
-    def read_coders(self):
-        return self.controller.read(self.service.coders, default=[])
+    def read_coders(self) -> list[CoderRecord]:
+        return list(self.coder_records)
+
+    def compare_visibility_changed(self) -> None:
+        """The Details dock was closed, hidden behind another dock, or shown again: lanes and
+        keys follow whether the Compare tab can be seen."""
+        if self.comparing != (self.comparison is not None):
+            self.refresh_comparison()
 
     def refresh_comparison(self) -> None:
         """Re-read the open article's comparison and repaint lanes, list and detail."""
@@ -111,6 +123,7 @@ class CompareActions:
         self.compare_panel.select_row(rows.index(passage) if passage else None)
         coder_ids = list(comparison.coder_ids) if comparison else []
         gold = list(comparison.gold) if comparison else []
+        ruled = bool(passage and comparison and comparison.ruling_for(passage))
         in_passage = [
             (g.start, g.end, g.code_ids)
             for g in gold
@@ -123,6 +136,8 @@ class CompareActions:
             coder_ids,
             in_passage,
             self.reader.document.text if self.reader.document else "",
+            self._state(passage) if passage else "open",
+            ruled,
         )
 
     def choose_passage(self, row: int) -> None:
@@ -258,6 +273,7 @@ class CompareActions:
         task.succeeded.connect(dialog.show_rows)
         task.failed.connect(lambda message: dialog.message.setText(message))
         dialog.report_coders = coders
+        dialog.report_codes = codes
         return self._start(task)
 
     def save_agreement(self, dialog: AgreementDialog) -> Task | None:
@@ -270,6 +286,7 @@ class CompareActions:
                 self.service.export_agreement,
                 rows,
                 dialog.report_coders,
+                getattr(dialog, "report_codes", None),
             )
         return None
 

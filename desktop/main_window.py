@@ -245,6 +245,9 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         self.compare_panel.passage_chosen.connect(self.choose_passage)
         self.compare_panel.accept_agreed_requested.connect(self.accept_agreed)
         self.details.currentChanged.connect(lambda _index: self.refresh_comparison())
+        self.docks["details"].visibilityChanged.connect(
+            lambda _visible: self.compare_visibility_changed()
+        )
         self.reader.body.clicked_at.connect(self._reader_clicked)
         self.reader.body.context_menu_at.connect(self._context_menu)
         self.codebook.code_clicked.connect(self._code_clicked)
@@ -289,6 +292,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
     def bind(self, controller: ProjectController) -> None:
         """Show a (new) project: reload every view, then the article the coder last read."""
         self.controller = controller
+        controller.task_parent = self  # a big undo shows its progress over this window
         self.codebook.controller = controller
         controller.changed.connect(self.refresh)
         controller.failed.connect(self.show_error)
@@ -330,6 +334,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         read = self.controller.read
         if reset or changes.documents or changes.annotations_of:
             coders = read(self.service.coders, default=[])
+            self.coder_records = coders  # the compare view's names, kept until the next change
             self.coders.set_coders(coders, self.controller.coder_id)
             self.compare_panel.set_coders(coders)
         if changes.codebook:

@@ -1,7 +1,9 @@
 """The open project as the GUI sees it: the service, the coder, the undo stack, and signals.
 
 Every edit that the core recorded in the event log lands on the undo stack as one command;
-on open, the stack is rebuilt from the log, so undo works after a restart.
+on open, the stack is rebuilt from the log, so undo works after a restart. Undoing or redoing a
+big edit (copying thousands of agreed passages to gold) runs in the background with a progress
+dialog; small ones stay immediate. Replays run one after another in the order asked.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from db.changes import Changes
 from db.errors import MarginaliaError, Unavailable
 from db.service import ProjectService
 from desktop.resources import samples_dir
+from desktop.tasks import Task
 
 T = TypeVar("T")
 
@@ -33,11 +37,11 @@ class HistoryCommand(QUndoCommand):
         if self._done or self.controller.rebuilding:
             self._done = False
             return
-        self.controller.apply(self.controller.service.redo, self.event_id)
+        self.controller.replay("redo", self.event_id, self.text())
 
     def undo(self) -> None:
         if not self.controller.rebuilding:
-            self.controller.apply(self.controller.service.undo, self.event_id)
+            self.controller.replay("undo", self.event_id, self.text())
 
 
 class ProjectController(QObject):
@@ -49,6 +53,8 @@ class ProjectController(QObject):
     connection_changed = Signal(bool, int)  # reachable, edits waiting to be saved
 
     POLL_MS = 1000
+    HEAVY_REPLAY = 200_000
+    """Characters of recorded states above which undo/redo runs in the background."""
 
     def __init__(self, service: ProjectService, coder_name: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -58,6 +64,9 @@ class ProjectController(QObject):
         self.coder_name = coder_name
         self.coder_id = service.use_coder(coder_name)
         self.pending: list[tuple[Callable, tuple, dict]] = []
+        self.task_parent: QWidget | None = None  # where a background replay shows its progress
+        self.replaying: Task | None = None
+        self._replays: list[tuple[str, int, str]] = []  # waiting: kind, event id, summary
         self.rebuild_undo_stack()
         self._watcher = service.watcher()
         self._poll = QTimer(self)
@@ -73,6 +82,8 @@ class ProjectController(QObject):
 
     def poll(self) -> None:
         """Save waiting edits, then reload views when someone else changed the project."""
+        if self.replaying is not None:  # our own undo is writing: not news from elsewhere
+            return
         if self.pending:
             self.retry_pending()
         try:
@@ -153,6 +164,45 @@ class ProjectController(QObject):
             self.pending.pop(0)
             self._done(result)
         self.connection_changed.emit(True, 0)
+
+    def replay(self, kind: str, event_id: int, summary: str) -> None:
+        """Undo or redo one recorded edit (``kind``: "undo" or "redo"), after any replay still
+        running; a heavy one in the background, so the window stays responsive."""
+        self._replays.append((kind, event_id, summary))
+        while self._replays and self.replaying is None:
+            kind, event_id, summary = self._replays.pop(0)
+            action = self.service.undo if kind == "undo" else self.service.redo
+            weight = self.read(self.service.history_weight, event_id, default=0)
+            if weight < self.HEAVY_REPLAY or self.task_parent is None:
+                self.apply(action, event_id)
+            else:
+                self._replay_in_background(action, event_id, kind, summary)
+
+    def _replay_in_background(
+        self, action: Callable[[int], Changes], event_id: int, kind: str, summary: str
+    ) -> None:
+        verb = "Undoing" if kind == "undo" else "Redoing"
+        task = Task(self.task_parent, f"{verb} “{summary}”…", lambda _progress: action(event_id))
+        task.dialog.setCancelButton(None)  # one transaction: it finishes or fails whole
+        task.dialog.setMinimumDuration(0)  # modal at once: no edit slips in meanwhile
+        task.succeeded.connect(self.changed.emit)
+        task.failed.connect(self._replay_failed)
+        task.finished.connect(self._replay_finished)
+        self.replaying = task.start()
+
+    def _replay_failed(self, message: str) -> None:
+        """Nothing was written: the stack goes back to what the log says, and waiting replays
+        (which assumed this one) are dropped."""
+        self._replays.clear()
+        self.failed.emit(message)
+        self.rebuild_undo_stack()
+
+    def _replay_finished(self) -> None:
+        self.replaying = None
+        self.resync()
+        if self._replays:
+            kind, event_id, summary = self._replays.pop(0)
+            self.replay(kind, event_id, summary)
 
     def apply(self, action: Callable[..., T], *args, **kwargs) -> T | None:
         """Call a service method and emit its Changes, without touching the undo stack."""

@@ -1,15 +1,16 @@
 """The Compare tab: pick coders, see the open article's passages, and settle disagreements.
 
-Keys (here and in the reader while comparing): A/B/C/D accept that coder's coding, U accept
-everyone's, E edit the gold coding yourself, S skip, N next disagreement.
+Keys (in the reader or the passage list while comparing): A/B/C/D accept that coder's coding,
+U accept everyone's, E edit the gold coding yourself, S skip, N next disagreement. The coder
+list keeps its letters for keyboard search, so a typed letter there never decides anything.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -34,6 +35,7 @@ from desktop.widgets.lanes import GOLD_COLOR, lane_color
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LETTERS = "abcd"
+KEYS = "abcduesn"
 
 
 class ComparePanel(QWidget):
@@ -81,12 +83,12 @@ class ComparePanel(QWidget):
         ):
             button = QPushButton(f"{label} [{key.upper()}]", self)
             button.clicked.connect(lambda _checked=False, k=key: self.key_pressed.emit(k))
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys' focus be
             self.buttons[key] = button
             grid.addWidget(button, i // 2, i % 2)
-        for key in "abcduesn":
-            shortcut = QShortcut(QKeySequence(key.upper()), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda k=key: self.key_pressed.emit(k))
+        # The keys work in the passage list only (and in the reader, see ReaderBody): not as
+        # panel-wide shortcuts, which also fired while someone typed in the coder list.
+        self.table.installEventFilter(self)
         agreed = QPushButton("Copy all agreed passages to gold", self)
         agreed.clicked.connect(self.accept_agreed_requested.emit)
         row = QHBoxLayout()
@@ -111,6 +113,14 @@ class ComparePanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         self.show_passage(None, [], {}, [])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = adjudication_letter(event)
+            if key is not None:
+                self.key_pressed.emit(key)
+                return True
+        return super().eventFilter(watched, event)
 
     # Coders -----------------------------------------------------------------------------------
     def set_coders(self, coders: list[CoderRecord]) -> None:
@@ -177,8 +187,14 @@ class ComparePanel(QWidget):
         coder_ids: list[int],
         gold: list[tuple[int, int, frozenset[int]]] | None = None,
         text: str = "",
+        state: str = "open",
+        ruled: bool = False,
     ) -> None:
-        """Who coded what in the chosen passage, and what gold holds there."""
+        """Who coded what in the chosen passage, and what gold holds there.
+
+        ``state`` is the passage's ("agreed", "decided" or "open"); ``ruled`` says a ruling on
+        the passage's code covers it (so gold holding nothing there was decided, not missed).
+        """
         if passage is None:
             self.detail.setText("<i>Choose a passage, or press N for the next disagreement.</i>")
             return
@@ -197,11 +213,30 @@ class ComparePanel(QWidget):
                 + (body or "<i>nothing coded</i>")
             )
         decided = "; ".join(_describe(text, s, e, codes, c) for s, e, c in gold or [])
-        lines.append(
-            f"<span style='color:{GOLD_COLOR}'>■</span> <b>gold</b>: "
-            + (decided or "<i>not decided</i>")
-        )
+        if not decided:
+            decided = (
+                "<i>decided: nothing to code</i>"
+                if ruled
+                else "<i>agreed, not copied to gold yet</i>"
+                if state == "agreed"
+                else "<i>not decided</i>"
+            )
+        if state == "open" and (gold or ruled):
+            decided += " <i>(reopened: a coder changed a highlight after the decision)</i>"
+        lines.append(f"<span style='color:{GOLD_COLOR}'>■</span> <b>gold</b>: {decided}")
         self.detail.setText("<br>".join(lines))
+
+
+def adjudication_letter(event: QKeyEvent) -> str | None:
+    """The adjudication key a plain key press stands for, if any."""
+    plain = event.modifiers() in (
+        Qt.KeyboardModifier.NoModifier,
+        Qt.KeyboardModifier.KeypadModifier,
+    )
+    key = event.key()
+    if plain and Qt.Key.Key_A <= key <= Qt.Key.Key_Z and chr(key).lower() in KEYS:
+        return chr(key).lower()
+    return None
 
 
 def _describe(

@@ -3,11 +3,15 @@
 Bars line up with the lines they cover, so a reader sees at a glance who coded what; a red
 mark in the last column flags where the coders differ and nobody has decided yet (grey once
 gold holds a decision). Painted in the reader's left margin and kept in step with scrolling.
+Only the bars in view are measured on a paint (a long article can hold thousands of spans).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCursor
@@ -32,6 +36,26 @@ class Lane:
     spans: tuple[tuple[int, int], ...]  # UTF-16 positions in the reader's document
 
 
+@dataclass(frozen=True, slots=True)
+class _Sorted:
+    """Spans by start, with the furthest end reached so far: finds those in view by bisection."""
+
+    spans: tuple[tuple[int, int], ...]
+    starts: list[int] = field(default_factory=list)
+    reach: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, spans: Sequence[tuple[int, int]]) -> _Sorted:
+        ordered = tuple(sorted(spans))
+        return cls(ordered, [s for s, _ in ordered], list(accumulate((e for _, e in ordered), max)))
+
+    def between(self, top: int, bottom: int) -> list[tuple[int, int]]:
+        """Spans that touch the positions top..bottom."""
+        first = bisect_left(self.reach, top)  # every span before ends above the view
+        last = bisect_right(self.starts, bottom)  # every span from here starts below it
+        return [(s, e) for s, e in self.spans[first:last] if e >= top]
+
+
 class CoderLanes(QWidget):
     """Child of the reader body; sits in its left viewport margin."""
 
@@ -40,6 +64,9 @@ class CoderLanes(QWidget):
         self.body = body
         self.lanes: list[Lane] = []
         self.marks: list[tuple[int, int, bool]] = []  # UTF-16 start, end, still open
+        self._lane_spans: list[_Sorted] = []
+        self._mark_spans = _Sorted.of([])
+        self._open: dict[tuple[int, int], bool] = {}
         self._ys: dict[int, int] = {}  # UTF-16 position → y in document coordinates
         self.setMouseTracking(True)
         body.verticalScrollBar().valueChanged.connect(self.update)
@@ -52,6 +79,11 @@ class CoderLanes(QWidget):
 
     def show_lanes(self, lanes: list[Lane], marks: list[tuple[int, int, bool]]) -> None:
         self.lanes, self.marks = lanes, marks
+        self._lane_spans = [_Sorted.of(lane.spans) for lane in lanes]
+        self._mark_spans = _Sorted.of([(s, e) for s, e, _ in marks])
+        self._open = {}
+        for start, end, still_open in marks:  # a span both open and decided shows as open
+            self._open[start, end] = self._open.get((start, end), False) or still_open
         self.relayout()
         self.setVisible(bool(lanes))
 
@@ -78,23 +110,67 @@ class CoderLanes(QWidget):
         bottom = self._y(max(start, end - 1), bottom=True)
         return top, max(bottom, top + 4)
 
+    def visible_range(self) -> tuple[int, int]:
+        """The first and last document positions on the lines in the reader's viewport.
+
+        Bisects the blocks by their laid-out rectangles, then the lines of the edge blocks:
+        a few layout look-ups, where hit-testing the viewport's top edge (cursorForPosition)
+        answered arbitrary positions while Qt was still laying a long article out.
+        """
+        scroll = self.body.verticalScrollBar().value()
+        top = self._position_at(scroll, first=True)
+        bottom = self._position_at(scroll + self.body.viewport().height(), first=False)
+        return top, max(top, bottom)
+
+    def _position_at(self, y: float, first: bool) -> int:
+        """The start of the first line reaching down to ``y`` (document coordinates), or the
+        end of the last line starting above it."""
+        document = self.body.document()
+        layout = document.documentLayout()
+        low, high = 0, document.blockCount()
+        while low < high:  # the first block whose bottom is below y
+            middle = (low + high) // 2
+            if layout.blockBoundingRect(document.findBlockByNumber(middle)).bottom() < y:
+                low = middle + 1
+            else:
+                high = middle
+        block = document.findBlockByNumber(min(low, document.blockCount() - 1))
+        rect = layout.blockBoundingRect(block)
+        if not first and rect.top() > y and block.previous().isValid():
+            block = block.previous()  # y falls between blocks: the one above ends the view
+            rect = layout.blockBoundingRect(block)
+        lines = block.layout()
+        chosen = None
+        for i in range(lines.lineCount()):
+            line = lines.lineAt(i)
+            if first and rect.top() + line.y() + line.height() >= y:
+                chosen = line
+                break
+            if not first and rect.top() + line.y() <= y:
+                chosen = line
+        if chosen is None:
+            return block.position() + (0 if first else max(0, block.length() - 1))
+        start = block.position() + chosen.textStart()
+        return start if first else start + chosen.textLength()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         height = self.height()
-        columns = [(lane.color, lane.spans) for lane in self.lanes]
-        for i, (color, spans) in enumerate(columns):
+        first, last = self.visible_range()
+        for i, (lane, spans) in enumerate(zip(self.lanes, self._lane_spans, strict=True)):
             x = 4 + i * (LANE_WIDTH + GAP)
-            painter.setBrush(QColor(color))
-            for start, end in spans:
+            painter.setBrush(QColor(lane.color))
+            for start, end in spans.between(first, last):
                 top, bottom = self._bar(start, end)
                 if bottom >= 0 and top <= height:
                     painter.drawRoundedRect(QRect(x, top, LANE_WIDTH, bottom - top), 3, 3)
-        x = 4 + len(columns) * (LANE_WIDTH + GAP)
-        for start, end, still_open in self.marks:
+        x = 4 + len(self.lanes) * (LANE_WIDTH + GAP)
+        for start, end in self._mark_spans.between(first, last):
             top, bottom = self._bar(start, end)
             if bottom >= 0 and top <= height:
+                still_open = self._open[start, end]
                 painter.setBrush(QColor(OPEN_COLOR if still_open else DECIDED_COLOR))
                 painter.drawRect(QRect(x, top, 4, bottom - top))
         painter.end()
