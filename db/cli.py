@@ -14,20 +14,44 @@ from db.errors import InvalidInput, MarginaliaError
 from db.logic.networks import NORMALISATIONS
 from db.paths import os_user_name
 from db.queries.positions import StatementFilter
+from db.readers.registry import is_table
+from db.readers.tables import FIELDS, TableMapping
 from db.service import ProjectService
 from db.summaries.agreement_report import HEADER, codes_line, format_value, report_format
 from db.summaries.networks import KINDS
 
 COMMANDS = ("import", "import-annotations", "export", "merge", "server", "agreement")
+EXCHANGE_SUFFIXES = (".qdpx", ".qdc")
+COLUMN_OPTIONS = {
+    "text": "--text-column",
+    "title": "--title-column",
+    "published": "--date-column",
+    "outlet": "--outlet-column",
+    "author": "--author-column",
+    "url": "--url-column",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    imp = sub.add_parser("import", help="import .txt/.md articles (files or folders)")
+    imp = sub.add_parser(
+        "import",
+        help="import articles (files or folders), tables of articles, or REFI-QDA files",
+        description="Articles: .txt .md .html .docx .pdf .odt, files or folders. Tables "
+        "(.csv, .xlsx; named, not in folders): one article per row, the columns guessed from "
+        "the header unless the options below say otherwise. A .qdpx file imports a whole "
+        "REFI-QDA project (articles, codes, highlights, positions), a .qdc file a codebook; "
+        "each in its own transaction, before the articles.",
+    )
     imp.add_argument("project", type=Path, help="project file (created if missing)")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    columns = imp.add_argument_group(
+        "table columns", 'which column holds what (a header name; "" for none)'
+    )
+    for field, flag in COLUMN_OPTIONS.items():
+        columns.add_argument(flag, dest=f"column_{field}", metavar="NAME")
 
     ann_in = sub.add_parser(
         "import-annotations", help="import annotations and statements from JSON Lines"
@@ -83,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
         "brief", help="issue brief: who supports and who opposes (.html/.docx/.md)"
     )
     network = what.add_parser("network", help="actor networks as GraphML or a CSV edge list")
+    qdpx = what.add_parser("qdpx", help="the whole project as a REFI-QDA project (.qdpx)")
+    qdc = what.add_parser("qdc", help="the codebook as a REFI-QDA codebook (.qdc)")
+    for sub_parser, suffix in ((qdpx, ".qdpx"), (qdc, ".qdc")):
+        sub_parser.add_argument("project", type=Path)
+        sub_parser.add_argument(
+            "-o", "--output", type=Path, required=True, help=f"{suffix} file to write"
+        )
     jsonld = what.add_parser("jsonld", help="W3C Web Annotation JSON-LD of every highlight")
     jsonld.add_argument("project", type=Path)
     jsonld.add_argument("-o", "--output", type=Path, required=True, help="file to write")
@@ -125,15 +156,88 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    exchange = [p for p in args.paths if p.suffix.lower() in EXCHANGE_SUFFIXES]
+    articles = [p for p in args.paths if p.suffix.lower() not in EXCHANGE_SUFFIXES]
+    if missing := [p for p in exchange if not p.is_file()]:
+        raise InvalidInput(f"File not found: {', '.join(map(str, missing))}")
+    overrides = {
+        field: getattr(args, f"column_{field}")
+        for field in FIELDS
+        if getattr(args, f"column_{field}") is not None
+    }
+    tables = [p for p in articles if is_table(p) and p.is_file()]
+    if overrides and not tables:
+        raise InvalidInput("The column options are for tables: name a .csv or .xlsx file.")
+    mappings = {}  # decided before the project is opened: a wrong column name writes nothing
+    for path in tables:
+        if (mapping := _table_mapping(path, overrides)) is not None:
+            mappings[path] = mapping
+    created = not args.project.exists()
     service = ProjectService.open(args.project, create=True)
+    wrote = False
     try:
-        report, _ = service.import_files(args.paths)
-    finally:
+        for path in exchange:
+            if path.suffix.lower() == ".qdc":
+                refi, _ = service.import_qdc(path)
+            else:
+                refi, _ = service.import_qdpx(path)
+            wrote = True
+            print(f"{path.name}: {refi.summary()}")
+            if details := refi.details():
+                print(details)
+        report = None
+        if articles:
+            report, _ = service.import_files(articles, mappings=mappings)
+    except MarginaliaError:
         service.close()
+        if created and not wrote:  # a project this command made for a failed import goes too
+            for leftover in (args.project, *_sidecars(args.project)):
+                leftover.unlink(missing_ok=True)
+        raise
+    service.close()
+    if report is None:
+        return 0
     print(report.summary())
     if details := report.details():
         print(details)
     return 0 if report.imported or not report.rejected else 1
+
+
+def _sidecars(project: Path) -> list[Path]:
+    return [project.with_name(project.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _table_mapping(path: Path, overrides: dict[str, str]) -> TableMapping | None:
+    """The guessed mapping with the user's columns over it, printed; None when the table
+    cannot be read (the import then reports why, with the other files)."""
+    try:
+        table, mapping = ProjectService.read_table(path)
+    except InvalidInput:
+        return None
+    for field, column in overrides.items():
+        column = column.strip() or None
+        if column is not None and column not in table.columns:
+            raise InvalidInput(
+                f"{path.name} has no column “{column}” ({COLUMN_OPTIONS[field]}); "
+                f"its columns are: {', '.join(table.columns)}."
+            )
+        for other in FIELDS:  # a column fills one field: the one the user named it for
+            if other not in overrides and column and getattr(mapping, other) == column:
+                mapping = mapping.with_field(other, None)
+        mapping = mapping.with_field(field, column)
+    if mapping.text is None:
+        raise InvalidInput(
+            f"{path.name}: no column holds the article text; name it with --text-column "
+            f"(columns: {', '.join(table.columns)})."
+        )
+    where = ", ".join(
+        f"{'date' if f == 'published' else f} ← {getattr(mapping, f) or '—'}" for f in FIELDS
+    )
+    kept = [c for c in table.columns if c not in mapping.used()]
+    print(f"{path.name}: {len(table.rows)} row(s); {where}")
+    if kept:
+        print(f"  kept as metadata: {', '.join(kept)}")
+    return mapping
 
 
 def _import_annotations(args: argparse.Namespace) -> int:
@@ -217,6 +321,12 @@ def _export(args: argparse.Namespace) -> int:
             done = f"{len(service.export_summary(args.output, criteria))} file(s)"
         elif args.what == "brief":
             done = f"{service.export_brief(args.output, criteria)} issue(s)"
+        elif args.what == "qdpx":
+            _check_suffix(args.output, ".qdpx")
+            done = service.export_qdpx(args.output).summary().removesuffix(" exported.")
+        elif args.what == "qdc":
+            _check_suffix(args.output, ".qdc")
+            done = f"{service.export_qdc(args.output)} code(s)"
         elif args.what == "jsonld":
             done = f"{service.export_web_annotations(args.output, coders)} annotations"
         else:
@@ -228,6 +338,11 @@ def _export(args: argparse.Namespace) -> int:
         service.close()
     print(f"{done} written to {args.output}")
     return 0
+
+
+def _check_suffix(path: Path, suffix: str) -> None:
+    if path.suffix.lower() != suffix:
+        raise InvalidInput(f"Write the {suffix} export to a file ending in {suffix}: {path.name}")
 
 
 if __name__ == "__main__":

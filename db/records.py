@@ -102,7 +102,7 @@ class ImportReport:
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} duplicate(s) skipped")
         if self.rejected:
-            parts.append(f"{len(self.rejected)} file(s) rejected")
+            parts.append(f"{len(self.rejected)} rejected")
         return ", ".join(parts)
 
     def details(self) -> str:

@@ -8,7 +8,7 @@ recorded in the event log under that coder. Nothing here knows about Qt.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from db.exports.positions_csv import write_positions_csv
 from db.exports.web_annotation import write_web_annotations
 from db.logic.comparison import Target
 from db.logic.stance import StanceLevel
+from db.logic.text import TextRejected
 from db.migrate import copy_sqlite
 from db.ops import (
     adjudication,
@@ -49,6 +50,8 @@ from db.queries import positions as position_queries
 from db.queries import search as search_queries
 from db.queries.comparison import Comparison, DisagreementCount
 from db.queries.positions import StatementFilter
+from db.readers import tables
+from db.readers.tables import Table, TableMapping
 from db.records import (
     ActorRecord,
     AnnotationRecord,
@@ -260,10 +263,25 @@ class ProjectService:
 
     # Importing and exporting -------------------------------------------------------------
     def import_files(
-        self, paths: Iterable[str | Path], progress: Progress | None = None
+        self,
+        paths: Iterable[str | Path],
+        progress: Progress | None = None,
+        mappings: Mapping[Path, TableMapping] | None = None,
     ) -> tuple[ImportReport, Changes]:
+        """Articles from files and folders; a table (.csv, .xlsx) gives one per row, with its
+        columns as ``mappings[path]`` says (else as guessed from its header)."""
         with self.project.write() as s:
-            return importing.import_files(s, paths, progress)
+            return importing.import_files(s, paths, progress, mappings)
+
+    @staticmethod
+    def read_table(path: str | Path) -> tuple[Table, TableMapping]:
+        """A table's columns and rows, and the guessed mapping, for the user to check before
+        importing it; InvalidInput says why it cannot be read."""
+        try:
+            table = tables.read_table(Path(path))
+        except TextRejected as exc:
+            raise InvalidInput(f"{Path(path).name}: {exc}") from exc
+        return table, tables.full_guess(table)
 
     def export_annotations_csv(
         self,

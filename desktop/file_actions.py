@@ -1,51 +1,155 @@
-"""What the main window does with files: import articles, export CSV, open or create
-projects, and switch coder."""
+"""What the main window does with files: import articles (tables through a column mapping)
+and REFI-QDA files, export, open or create projects, and switch coder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QActionGroup, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from db.changes import Changes
 from db.engine import url_user
+from db.errors import InvalidInput
 from db.queries.positions import StatementFilter
-from db.readers.registry import SUPPORTED_SUFFIXES
+from db.readers.registry import SUPPORTED_SUFFIXES, is_table
+from db.readers.tables import TableMapping
 from db.records import ImportReport
 from desktop.dialogs.network import NetworkDialog
 from desktop.dialogs.server import ServerDialog
+from desktop.dialogs.table_mapping import TableMappingDialog
 from desktop.project import open_controller
 from desktop.tasks import Task
+
+EXCHANGE_SUFFIXES = (".qdpx", ".qdc")
+
+
+def _patterns(suffixes) -> str:
+    # both cases: some platforms' dialogs match "*.pdf" case-sensitively (REPORT.PDF)
+    return " ".join(f"*{s} *{s.upper()}" for s in sorted(suffixes))
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    """Some platforms' save dialogs do not add the suffix; REFI-QDA tools need it."""
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
 class FileActions:
     """Mixed into MainWindow."""
 
+    import_task: Task | None = None
+    """The running (or last) article import, once tables are mapped: tests wait on it."""
+    mapping_dialog: TableMappingDialog | None = None
+    """The open column-mapping dialog while tables wait to be imported."""
+    last_exchange_import = None
+
     def import_files_dialog(self) -> None:
-        # both cases: some platforms' dialogs match "*.pdf" case-sensitively (REPORT.PDF)
-        patterns = " ".join(f"*{s} *{s.upper()}" for s in sorted(SUPPORTED_SUFFIXES))
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", f"Articles ({patterns});;All files (*)"
+            self,
+            "Import articles",
+            "",
+            f"Articles and tables ({_patterns(SUPPORTED_SUFFIXES)});;"
+            f"REFI-QDA project or codebook ({_patterns(EXCHANGE_SUFFIXES)});;All files (*)",
         )
         if files:
-            self.import_paths([Path(f) for f in files])
+            self.import_any([Path(f) for f in files])
 
     def import_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import every article in a folder")
         if folder:
             self.import_paths([Path(folder)])
 
+    def import_any(self, paths: list[Path]) -> None:
+        """REFI-QDA files (each its own import), then articles and tables, one after another."""
+        exchange = [p for p in paths if p.suffix.lower() in EXCHANGE_SUFFIXES]
+        articles = [p for p in paths if p not in exchange]
+        steps: list[Callable[[], Task | None]] = [
+            lambda p=p: self.import_exchange(p) for p in exchange
+        ]
+        if articles:
+            steps.append(lambda: self.import_paths(articles))
+        self._one_after_another(steps)
+
+    def _one_after_another(self, steps: list[Callable[[], Task | None]]) -> None:
+        """Start each step when the one before has succeeded (a failure or Cancel stops)."""
+        if not steps:
+            return
+        task = steps[0]()
+        if task is not None and len(steps) > 1:
+            task.succeeded.connect(lambda _r: self._one_after_another(steps[1:]))
+
     def import_paths(self, paths: list[Path]) -> Task:
+        """Import articles; tables among the files are read first and each one's columns
+        confirmed in the mapping dialog (Cancel there skips that table)."""
+        tables = [p for p in paths if is_table(p) and p.is_file()]
+        if not tables:
+            return self._import_articles(paths, {})
+        service, rest = self.service, [p for p in paths if p not in tables]
+
+        def read(progress) -> dict[Path, tuple]:
+            found = {}
+            for done, path in enumerate(tables):
+                progress(done, len(tables))
+                with suppress(InvalidInput):  # unreadable: the import reports why, with the rest
+                    found[path] = service.read_table(path)
+            return found
+
+        task = Task(self, "Reading tables…", read)
+        task.succeeded.connect(lambda found: self._map_tables(rest, tables, found, {}))
+        task.failed.connect(self.show_error)
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
+        )
+        return self._start(task)
+
+    def _map_tables(
+        self,
+        rest: list[Path],
+        queue: list[Path],
+        found: dict[Path, tuple],
+        mappings: dict[Path, TableMapping],
+    ) -> None:
+        """Ask for the next table's columns; once all are answered, import in the background."""
+        unreadable = [p for p in queue if p not in found]
+        rest, queue = rest + unreadable, [p for p in queue if p in found]
+        if not queue:
+            self.mapping_dialog = None
+            if rest or mappings:
+                self._import_articles(rest + list(mappings), mappings)
+            else:
+                self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
+            return
+        path, later = queue[0], queue[1:]
+        table, guess = found[path]
+        dialog = TableMappingDialog(path.name, table, guess, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.mapping_dialog = dialog
+
+        def answered(result: int) -> None:
+            chosen = dict(mappings)
+            if result:
+                chosen[path] = dialog.mapping()
+            self._map_tables(rest, later, found, chosen)
+
+        dialog.finished.connect(answered)
+        dialog.open()
+
+    def _import_articles(self, paths: list[Path], mappings: dict[Path, TableMapping]) -> Task:
         service = self.service
         task = Task(
-            self, "Importing articles…", lambda progress: service.import_files(paths, progress)
+            self,
+            "Importing articles…",
+            lambda progress: service.import_files(paths, progress, mappings),
         )
         task.succeeded.connect(self._imported)
         task.failed.connect(self.show_error)
         task.cancelled.connect(
             lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
         )
+        self.import_task = task
         return self._start(task)
 
     def _imported(self, result: tuple[ImportReport, Changes]) -> None:
@@ -60,6 +164,78 @@ class FileActions:
             box.setDetailedText(report.details())
             box.setInformativeText("Some files were not imported; see the details.")
             box.open()
+
+    # REFI-QDA exchange ------------------------------------------------------------------------
+    def import_exchange_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import a REFI-QDA project or codebook",
+            "",
+            f"REFI-QDA project or codebook ({_patterns(EXCHANGE_SUFFIXES)});;All files (*)",
+        )
+        if path:
+            self.import_exchange(Path(path))
+
+    def import_exchange(self, path: Path) -> Task:
+        """A .qdpx project (articles, codes, highlights, positions) or a .qdc codebook, merged
+        into this project in one transaction: Cancel or a broken file leaves it as it was."""
+        service = self.service
+        if path.suffix.lower() == ".qdc":
+            title = "Importing the codebook…"
+            task = Task(self, title, lambda _progress: service.import_qdc(path))
+        else:
+            title = "Importing the REFI-QDA project…"
+            task = Task(self, title, lambda progress: service.import_qdpx(path, progress))
+        task.succeeded.connect(self._exchange_imported)
+        task.failed.connect(self.show_error)
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Import cancelled; nothing was added.", 6000)
+        )
+        return self._start(task)
+
+    def _exchange_imported(self, result) -> None:
+        report, changes = result
+        self.last_exchange_import = report
+        self.refresh(changes)
+        self.statusBar().showMessage(report.summary(), 10000)
+        if details := report.details():
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Import finished", report.summary(), parent=self
+            )
+            box.setDetailedText(details)
+            box.open()
+
+    def export_qdpx_dialog(self) -> None:
+        filters = f"REFI-QDA project ({_patterns(['.qdpx'])})"
+        if path := self._save_path("Export REFI-QDA project", f"{self.service.name}.qdpx", filters):
+            self.export_qdpx(_with_suffix(path, ".qdpx"))
+
+    def export_qdpx(self, path: Path) -> Task:
+        """The whole project for other QDA tools; Cancel leaves no file behind."""
+        service = self.service
+        task = Task(
+            self,
+            "Exporting the REFI-QDA project…",
+            lambda progress: service.export_qdpx(path, progress),
+        )
+        task.succeeded.connect(
+            lambda summary: self.statusBar().showMessage(
+                f"{summary.summary()} Written: {path}", 10000
+            )
+        )
+        task.failed.connect(self.show_error)
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Export cancelled; no file was written.", 6000)
+        )
+        return self._start(task)
+
+    def export_qdc_dialog(self) -> None:
+        filters = f"REFI-QDA codebook ({_patterns(['.qdc'])})"
+        if path := self._save_path("Export codebook", "codebook.qdc", filters):
+            self.export_qdc(_with_suffix(path, ".qdc"))
+
+    def export_qdc(self, path: Path) -> Task:
+        return self.export(path, "Exporting the codebook…", self.service.export_qdc)
 
     def import_annotations_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -195,7 +371,7 @@ class FileActions:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_paths(paths)
+            self.import_any(paths)
 
     def backup_dialog(self) -> None:
         project = self.service.project.path

@@ -151,12 +151,17 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         self._action(file, "&Import articles…", self.import_files_dialog, "Ctrl+I")
         self._action(file, "Import a &folder…", self.import_folder_dialog, "Ctrl+Shift+I")
         self._action(file, "Import a&nnotations (JSON Lines)…", self.import_annotations_dialog)
+        self._action(
+            file, "Import &REFI-QDA project or codebook (.qdpx, .qdc)…", self.import_exchange_dialog
+        )
         file.addSeparator()
         self._action(file, "&Export annotations to CSV…", self.export_csv_dialog, "Ctrl+Shift+E")
         self._action(file, "Export &positions to CSV…", self.export_positions_dialog)
         self._action(file, "Export summary &workbook…", self.export_summary_dialog)
         self._action(file, "Export issue &brief…", self.export_brief_dialog)
         self._action(file, "Export &network…", self.export_network_dialog)
+        self._action(file, "Export REFI-QDA pro&ject (.qdpx)…", self.export_qdpx_dialog)
+        self._action(file, "Export co&debook (.qdc)…", self.export_qdc_dialog)
         scope = file.addMenu("Exports &hold the coding of")
         scope.aboutToShow.connect(lambda: self.fill_export_scope_menu(scope))
         self.fill_export_scope_menu(scope)

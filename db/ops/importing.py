@@ -3,14 +3,15 @@
 Files are read and validated before anything is written, so a bad file is reported and skipped
 while the rest of the batch imports; a failure or a cancel during the insert leaves nothing.
 Each file goes to the reader for its suffix (``db.readers.registry``), which may give several
-articles (a table: one per row). Metadata the file carries wins over what is inferred from the
-text (``db.logic.metadata``), which fills only the gaps.
+articles (a table: one per row, through the caller's column mapping or else the guessed one).
+Metadata the file carries wins over what is inferred from the text (``db.logic.metadata``),
+which fills only the gaps. Rows of a table are reported like files: "data.csv row 7".
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,14 +23,16 @@ from sqlalchemy.orm import Session
 from db.changes import Changes
 from db.logic import metadata, text
 from db.models import Document
-from db.readers import ArticleDraft
-from db.readers.registry import SUPPORTED_SUFFIXES, describe, read_file, supported
+from db.readers import ArticleDraft, tables
+from db.readers.registry import SUPPORTED_SUFFIXES, describe, is_table, read_file, supported
 from db.records import ImportReport
 
 __all__ = ["SUPPORTED_SUFFIXES", "Article", "collect_files", "import_files", "read_articles"]
 
 INSERT_CHUNK = 500
 LOG = logging.getLogger(__name__)
+
+TABLE_IN_FOLDER = "a table (one article per row): import it on its own to choose its columns"
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total); raise Cancelled inside it to stop (the batch rolls back)."""
@@ -69,8 +72,13 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[s
                 if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
-            found = sorted(p for p in visible if supported(p))
-            if skipped := len(visible) - len(found):
+            found = sorted(p for p in visible if supported(p) and not is_table(p))
+            rejected += [
+                (f"{path.name}/{p.relative_to(path)}", TABLE_IN_FOLDER)
+                for p in sorted(visible)
+                if is_table(p)
+            ]
+            if skipped := sum(not supported(p) for p in visible):
                 rejected.append((f"{path.name}/", f"{skipped} file(s) skipped: not {describe()}"))
             files += found
         elif not path.exists():
@@ -82,11 +90,16 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[s
     return files, rejected
 
 
-def read_articles(path: Path) -> tuple[list[Article], list[tuple[str, str]]]:
+def read_articles(
+    path: Path, mapping: tables.TableMapping | None = None
+) -> tuple[list[Article], list[tuple[str, str]]]:
     """The file's articles, and its drafts that cannot be one (name, reason); TextRejected when
-    the file as a whole cannot be read."""
+    the file as a whole cannot be read. ``mapping``: a table's columns (else guessed)."""
     try:
-        drafts = read_file(path)
+        if mapping is not None and is_table(path):
+            drafts = tables.read_drafts(path, mapping)
+        else:
+            drafts = read_file(path)
     except text.TextRejected:
         raise
     except Exception as exc:  # a reader's library failing on a hostile file loses only that file
@@ -132,8 +145,13 @@ def to_article(draft: ArticleDraft) -> Article:
 
 
 def import_files(
-    session: Session, paths: Iterable[str | Path], progress: Progress | None = None
+    session: Session,
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    mappings: Mapping[Path, tables.TableMapping] | None = None,
 ) -> tuple[ImportReport, Changes]:
+    """Import files and folders; ``mappings`` gives tables' columns by path (else guessed)."""
+    mappings = {Path(p): m for p, m in (mappings or {}).items()}
     files, rejected = collect_files(paths)
     report = ImportReport(rejected=rejected)
     seen: dict[str, str] = {}
@@ -141,7 +159,7 @@ def import_files(
     total = len(files) * 2  # reading, then writing
     for done, path in enumerate(files, 1):
         try:
-            found, bad = read_articles(path)
+            found, bad = read_articles(path, mappings.get(path))
         except text.TextRejected as exc:
             report.rejected.append((path.name, str(exc)))
         else:

@@ -76,6 +76,10 @@ class TableMappingDialog(QDialog):
         preview = QTableView(self)
         preview.setModel(_Preview(table, preview))
         preview.verticalHeader().hide()
+        preview.setWordWrap(False)  # one line per row; the tooltip holds the whole cell
+        preview.resizeColumnsToContents()
+        for column in range(len(table.columns)):  # each column legible, none taking all
+            preview.setColumnWidth(column, min(max(preview.columnWidth(column), 90), 280))
         self.error = QLabel(objectName="formError")
         note = QLabel(
             f"{len(table.rows):,} rows: one article each. Other columns are kept with each "

@@ -59,7 +59,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_imports(service, corpus_fil
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["image.txt"]
     assert "unsupported" in reasons["notes.rtf"]
-    assert reasons["batch/"].startswith("1 file(s) skipped: not .docx, .htm, .html, .markdown")
+    assert reasons["batch/"].startswith("1 file(s) skipped: not .csv, .docx, .htm, .html, .m")
     assert "not found" in reasons["missing.txt"]
     assert count_documents(service) == 1
     assert "image.txt: binary" in report.details()

@@ -653,3 +653,34 @@ def test_a_late_error_leaves_nothing_of_what_was_already_read(
     qde = project_xml("".join(sources)).replace("</Project>", "<Notes><Note></Project>")
     path = write_qdpx(tmp_path / "late.qdpx", qde, files)
     _assert_refused(populated, path, "not well-formed XML")
+
+
+# On a team server ------------------------------------------------------------------------------
+def test_qdpx_imports_into_a_postgres_project(coded: ProjectService, tmp_path: Path, pg_url: str):
+    """The same archive into PostgreSQL: same articles, codes, highlights and statements; a
+    broken archive afterwards leaves the server project as it was."""
+    out = tmp_path / "project.qdpx"
+    coded.export_qdpx(out)
+    before = snapshot(coded)
+    server = ProjectService.open(pg_url)
+    try:
+        server.use_coder("importer")
+        report, changes = server.import_qdpx(out)
+        assert (report.documents, report.annotations, report.statements) == (4, 3, 2)
+        assert changes.documents and changes.codebook
+        after = snapshot(server)
+        for key in ("documents", "codes", "statements", "actors", "issues"):
+            assert after[key] == before[key], key
+        spans(server)
+        qdc = tmp_path / "codebook.qdc"
+        coded.export_qdc(qdc)
+        assert server.import_qdc(qdc)[0].codes == 0  # the same codes, by GUID
+
+        broken = write_qdpx(tmp_path / "late.qdpx", project_xml("<TextSource>"))
+        with pytest.raises(InvalidInput, match="not well-formed XML"):
+            server.import_qdpx(broken)
+        assert snapshot(server) == after
+        again, _ = server.import_qdpx(out)
+        assert (again.documents, again.annotations, again.known_documents) == (0, 0, 4)
+    finally:
+        server.close()
