@@ -21,7 +21,7 @@ import random
 import sqlite3
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
@@ -30,6 +30,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 from synthetic import (
     CODES,
     TextMaker,
@@ -229,6 +230,67 @@ def export_row_count(service: ProjectService) -> int:
         return session.scalar(select(func.coalesce(func.sum(per_annotation.c.n), 0))) or 0
 
 
+def annotation_rows(
+    rng: random.Random,
+    texts: Sequence[tuple[int, str]],
+    coder_id: int,
+    code_ids: Sequence[int],
+    memos: TextMaker,
+    now: datetime,
+    count: int,
+) -> tuple[list[dict[str, object]], list[list[int]]]:
+    """``count`` random annotations (one random article each) as rows, and the codes of each."""
+    annotations: list[dict[str, object]] = []
+    tags: list[list[int]] = []
+    for _ in range(count):
+        document_id, text = rng.choice(texts)
+        start, end = random_spans(rng, len(text), 1)[0]
+        q = quote(text, start, end)
+        created = now - timedelta(seconds=rng.randrange(90 * 86_400))
+        annotations.append(
+            {
+                "document_id": document_id,
+                "coder_id": coder_id,
+                "start": start,
+                "end": end,
+                "quote": q.exact,
+                "prefix": q.prefix,
+                "suffix": q.suffix,
+                "memo": memos.sentence() if rng.random() < 0.15 else "",
+                "created_at": created,
+                "modified_at": created + timedelta(seconds=rng.randrange(3_600)),
+            }
+        )
+        tags.append(random_codes(rng, code_ids, uncoded=0.05))
+    return annotations, tags
+
+
+def insert_annotations(
+    session: Session, annotations: list[dict[str, object]], tags: list[list[int]], now: datetime
+) -> list[int]:
+    """Core bulk inserts of the rows and their codes (seeding, not a user action); the new ids."""
+    statement = insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True)
+    ids = session.scalars(statement, annotations).all()
+    links = [
+        {"annotation_id": a, "code_id": c, "created_at": now}
+        for a, codes in zip(ids, tags, strict=True)
+        for c in codes
+    ]
+    if links:
+        session.execute(insert(AnnotationCode), links)
+    return list(ids)
+
+
+def article_texts(service: ProjectService, skip_document: int) -> list[tuple[int, str]]:
+    """(id, text) of every article but one."""
+    with service.project.read() as session:
+        return [
+            (document_id, text)
+            for document_id, text in session.execute(select(Document.id, Document.text))
+            if document_id != skip_document
+        ]
+
+
 def bulk_annotate(
     service: ProjectService,
     rng: random.Random,
@@ -238,51 +300,17 @@ def bulk_annotate(
     skip_document: int,
 ) -> int:
     """Insert random annotations until the export has ``min_rows`` rows; one document is spared."""
-    with service.project.read() as session:
-        texts = [
-            (document_id, text)
-            for document_id, text in session.execute(select(Document.id, Document.text))
-            if document_id != skip_document
-        ]
+    texts = article_texts(service, skip_document)
     memos = TextMaker(rng, vocabulary=500)
     now = datetime.now(UTC)
     missing = min_rows - export_row_count(service)
     inserted = 0
     with service.project.write() as session:
         while missing > 0:
-            annotations: list[dict[str, object]] = []
-            tags: list[list[int]] = []
-            for _ in range(INSERT_CHUNK):
-                document_id, text = rng.choice(texts)
-                start, end = random_spans(rng, len(text), 1)[0]
-                q = quote(text, start, end)
-                created = now - timedelta(seconds=rng.randrange(90 * 86_400))
-                annotations.append(
-                    {
-                        "document_id": document_id,
-                        "coder_id": coder_id,
-                        "start": start,
-                        "end": end,
-                        "quote": q.exact,
-                        "prefix": q.prefix,
-                        "suffix": q.suffix,
-                        "memo": memos.sentence() if rng.random() < 0.15 else "",
-                        "created_at": created,
-                        "modified_at": created + timedelta(seconds=rng.randrange(3_600)),
-                    }
-                )
-                tags.append(random_codes(rng, code_ids, uncoded=0.05))
-            statement = insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True)
-            ids = session.scalars(statement, annotations).all()
-            session.execute(
-                insert(AnnotationCode),
-                [
-                    {"annotation_id": a, "code_id": c, "created_at": now}
-                    for a, codes in zip(ids, tags, strict=True)
-                    for c in codes
-                ],
+            annotations, tags = annotation_rows(
+                rng, texts, coder_id, code_ids, memos, now, INSERT_CHUNK
             )
-            inserted += len(ids)
+            inserted += len(insert_annotations(session, annotations, tags, now))
             missing -= sum(max(1, len(codes)) for codes in tags)
     return inserted
 
@@ -310,8 +338,11 @@ def raw_export(database: Path, target: Path) -> int:
     return count
 
 
-def bench_export(service: ProjectService, database: Path, folder: Path) -> ExportFigures:
-    """Alternate the service export and the raw dump EXPORT_RUNS times each."""
+def bench_export(
+    service: ProjectService, raw_dump: Callable[[Path], int], folder: Path
+) -> ExportFigures:
+    """Alternate the service export and ``raw_dump(target)`` (the baseline, returning its rows)
+    EXPORT_RUNS times each."""
     with service.project.read() as session:
         annotations = session.scalar(select(func.count()).select_from(Annotation)) or 0
     ours, raw = folder / "export-service.csv", folder / "export-raw.csv"
@@ -320,7 +351,7 @@ def bench_export(service: ProjectService, database: Path, folder: Path) -> Expor
     rows = raw_rows = 0
     for _ in range(EXPORT_RUNS):
         start = time.perf_counter()
-        raw_rows = raw_export(database, raw)
+        raw_rows = raw_dump(raw)
         baseline.append(time.perf_counter() - start)
         start = time.perf_counter()
         rows = service.export_annotations_csv(ours)
@@ -432,7 +463,7 @@ def run(folder: Path, articles: int) -> str:
         log(f"inserting annotations up to {EXPORT_MIN_ROWS:,} export rows")
         bulk_annotate(service, rng, coder_id, code_ids, EXPORT_MIN_ROWS, document_id)
         log("exporting")
-        exp = bench_export(service, database, folder)
+        exp = bench_export(service, lambda target: raw_export(database, target), folder)
         del app
     finally:
         service.close()

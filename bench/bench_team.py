@@ -15,12 +15,9 @@ import os
 import random
 import statistics
 import tempfile
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from synthetic import TextMaker, timed, write_articles
+from synthetic import TextMaker, pg_database, timed, write_articles
 
 from db.service import ProjectService
 
@@ -68,17 +65,8 @@ def main() -> None:
         write_articles(folder / "articles", args.articles, TextMaker(random.Random(3)))
         results = {"SQLite": measure(str(folder / "bench.sqlite"), folder / "articles")}
         if admin_url:
-            name = f"marginalia_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE DATABASE "{name}"'))
-            try:
-                url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            with pg_database(admin_url, "marginalia_bench") as url:
                 results["PostgreSQL"] = measure(url, folder / "articles")
-            finally:
-                with admin.connect() as c:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
     print(f"\nTeam database benchmark: {args.articles:,} articles, 200 annotations, 10 opens")
     for backend, (writes, opens) in results.items():
         print(f"{backend:<11} annotate      {spread(writes)}")

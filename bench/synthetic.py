@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ import PySide6
 import sqlalchemy
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.engine import make_url
 
 ARTICLE_CHARS = 4_000
 SPAN_MIN, SPAN_MAX = 20, 400
@@ -37,6 +39,7 @@ CODES = (
     ("Sources", "#2d9cdb"),
     ("Framing", "#9b51e0"),
 )
+TEMP_PREFIX = "marginalia-bench-"
 QT_NOISE = ("This plugin does not support propagateSizeHints()",)
 
 
@@ -231,12 +234,40 @@ def versions() -> str:
     )
 
 
+# PostgreSQL -----------------------------------------------------------------------------------
+@contextmanager
+def pg_database(admin_url: str, prefix: str, *, keep: bool = False) -> Iterator[str]:
+    """A fresh database on the server of ``admin_url`` (a URL that may create databases); its
+    URL. Dropped afterwards unless ``keep``."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        try:
+            yield url
+        finally:
+            if keep:
+                log(f"kept the PostgreSQL database {name}")
+            else:
+                with admin.connect() as c:
+                    c.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL (``postgresql+psycopg://…``) as psycopg.connect takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 # Running --------------------------------------------------------------------------------------
 @contextmanager
 def work_folder(keep: Path | None) -> Iterator[Path]:
     """A fresh temporary folder, or ``keep`` (created; must be empty) left in place afterwards."""
     if keep is None:
-        with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as folder:
+        with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as folder:
             yield Path(folder)
         return
     keep.mkdir(parents=True, exist_ok=True)
@@ -246,10 +277,19 @@ def work_folder(keep: Path | None) -> Iterator[Path]:
     log(f"kept the project and files in {keep}")
 
 
+def is_temporary(folder: Path) -> bool:
+    """Whether ``folder`` is work_folder's temporary folder (gone afterwards), not ``--keep``."""
+    return folder.name.startswith(TEMP_PREFIX) and folder.parent == Path(tempfile.gettempdir())
+
+
 def parse_args(
-    description: str, default_articles: int, argv: Sequence[str] | None = None
+    description: str,
+    default_articles: int,
+    argv: Sequence[str] | None = None,
+    configure: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> argparse.Namespace:
-    """``--articles N`` and ``--keep DIR``, the options every benchmark takes."""
+    """``--articles N`` and ``--keep DIR``, the options every benchmark takes, and any that
+    ``configure`` adds to the parser."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--articles",
@@ -260,6 +300,8 @@ def parse_args(
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="build in DIR (new or empty) and keep it"
     )
+    if configure is not None:
+        configure(parser)
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
@@ -270,13 +312,18 @@ def bench_main(
     doc: str,
     title: str,
     default_articles: int,
-    run: Callable[[Path, int], str],
+    run: Callable[..., str],
     argv: Sequence[str] | None = None,
+    configure: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> None:
-    """Parse the options, run the benchmark in its folder (Qt offscreen), print its report."""
-    args = parse_args(doc.split("\n\n")[0], default_articles, argv)
+    """Parse the options, run the benchmark in its folder (Qt offscreen), print its report.
+
+    ``run(folder, articles)`` gets the options that ``configure`` adds as keyword arguments.
+    """
+    args = parse_args(doc.split("\n\n")[0], default_articles, argv, configure)
+    extra = {k: v for k, v in vars(args).items() if k not in ("articles", "keep")}
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with work_folder(args.keep) as folder:
-        text = run(folder, args.articles)
+        text = run(folder, args.articles, **extra)
     print(f"{title}: {args.articles:,} articles; {versions()}\n")
     print(text)
