@@ -10,8 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import metadata
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``; it may raise ``Cancelled`` to stop (the transaction rolls back)."""
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -27,6 +31,8 @@ MARGINALIA_NS = uuid.UUID("6f1b7c52-3d0e-4f7a-9a53-7d1c2b8e4a10")
 
 EXTENSION_PREFIX = "marginalia-extension/1"
 """First line of the note that carries what REFI-QDA has no place for (see refi_export)."""
+EXTENSION_FORMAT = "marginalia"
+"""The ``format`` of that note's JSON; import reads a note only with this format."""
 
 _NS_BYTES = MARGINALIA_NS.bytes
 POSITIONS_GROUP_GUID = str(uuid.uuid5(MARGINALIA_NS, "positions"))
@@ -40,6 +46,11 @@ VARIABLES = (
     ("language", "Language", "Text"),
 )
 """Document metadata as REFI-QDA document variables: (field, variable name, type)."""
+VARIABLE_FIELDS = {name.casefold(): field for field, name, _ in VARIABLES} | {
+    "source": "outlet",
+    "date": "published",
+}
+"""A variable name another tool (or we) wrote, case-folded → the document field it fills."""
 
 _GUID = re.compile(
     r"^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$", re.IGNORECASE
@@ -104,19 +115,25 @@ def color_or_none(raw: str | None) -> str | None:
     return f"#{digits.lower()}"
 
 
+def variable_guid(name: str) -> str:
+    """The GUID of the document variable ``name`` (the same in every export)."""
+    return derived_guid("variable", name)
+
+
 def attr(value: str) -> str:
     """A string as a double-quoted attribute value (line breaks survive as character refs)."""
-    value = _XML_BAD.sub("\ufffd", value)
-    if _ATTR_SPECIAL.search(value):
-        value = _ATTR_SPECIAL.sub(lambda m: _ATTR_ESCAPES[m.group()], value)
-    return value
+    return _escape(value, _ATTR_SPECIAL)
 
 
 def text(value: str) -> str:
     """A string as element content; characters XML 1.0 cannot carry become U+FFFD."""
+    return _escape(value, _TEXT_SPECIAL)
+
+
+def _escape(value: str, special: re.Pattern[str]) -> str:
     value = _XML_BAD.sub("\ufffd", value)
-    if _TEXT_SPECIAL.search(value):
-        value = _TEXT_SPECIAL.sub(lambda m: _ATTR_ESCAPES[m.group()], value)
+    if special.search(value):
+        value = special.sub(lambda m: _ATTR_ESCAPES[m.group()], value)
     return value
 
 

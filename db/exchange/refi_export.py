@@ -28,7 +28,7 @@ import json
 import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,17 +40,20 @@ from sqlalchemy.orm import Session
 from db.errors import InvalidInput
 from db.exchange.refi_common import (
     CODEBOOK_NS,
+    EXTENSION_FORMAT,
     EXTENSION_PREFIX,
     POSITIONS_GROUP_GUID,
     PROJECT_NS,
     SOURCES_DIR,
     VARIABLES,
+    Progress,
     attr,
     color_or_none,
     derived_guid,
     iso,
     origin,
     text,
+    variable_guid,
 )
 from db.exports.atomic import atomic_path
 from db.logic.chunks import chunks
@@ -69,7 +72,6 @@ from db.models import (
 from db.ops.positions import stance_scale
 from db.queries.codes import code_paths
 
-Progress = Callable[[int, int], None]
 BATCH = 2000
 NAME_CHARS = 60
 """A selection's ``name`` holds the quote's beginning: a label for other tools, and what the
@@ -201,7 +203,7 @@ class _ProjectExport:
         self.session, self.archive, self.progress = session, archive, progress
         self.coders: dict[int, tuple[str, str]] = {}
         self.code_guids: dict[int, str] = {}
-        self.extension: dict[str, Any] = {"format": "marginalia", "version": 1}
+        self.extension: dict[str, Any] = {"format": EXTENSION_FORMAT, "version": 1}
 
     def run(self, project_name: str, creating_coder_id: int | None) -> RefiExportSummary:
         s = self.session
@@ -248,8 +250,10 @@ class _ProjectExport:
             if n_documents:
                 out.write("<Variables>\n")
                 for _, name, kind in VARIABLES:
-                    guid = derived_guid("variable", name)
-                    out.write(f'<Variable guid="{guid}" name="{name}" typeOfVariable="{kind}"/>\n')
+                    out.write(
+                        f'<Variable guid="{variable_guid(name)}" name="{name}"'
+                        f' typeOfVariable="{kind}"/>\n'
+                    )
                 out.write("</Variables>\n")
                 annotations, codings = self._write_sources(out, statements)
             if n_documents or n_codes or "positions" in self.extension:
@@ -437,7 +441,7 @@ class _ProjectExport:
 
     def _write_sources(self, out: _Writer, statements) -> tuple[int, int]:
         s = self.session
-        variables = [(f, derived_guid("variable", name), kind) for f, name, kind in VARIABLES]
+        variables = [(f, variable_guid(name), kind) for f, name, kind in VARIABLES]
         documents_extra: dict[str, dict[str, Any]] = {}
         highlights = self._highlights()
         pending = next(highlights, None)
@@ -532,25 +536,20 @@ class _ProjectExport:
         ]
         if row.memo:
             parts.append(f"<Description>{text(row.memo)}</Description>")
-        n = 0
-        for code_id, created in tags:
-            guid = self.code_guids.get(code_id)
-            if guid is None:  # a tag of a deleted code
-                continue
-            parts.append(
-                f'<Coding guid="{derived_guid(row.uuid, guid)}" creatingUser="{coder}"'
-                f' creationDateTime="{iso(created)}"><CodeRef targetGUID="{guid}"/></Coding>'
-            )
-            n += 1
-        for statement_guid, leaf, created in statements:
-            parts.append(
-                f'<Coding guid="{statement_guid}" creatingUser="{coder}"'
-                f' creationDateTime="{iso(created)}"><CodeRef targetGUID="{leaf}"/></Coding>'
-            )
-            n += 1
+        codings = [
+            (derived_guid(row.uuid, guid), guid, created)
+            for code_id, created in tags
+            if (guid := self.code_guids.get(code_id)) is not None  # None: a deleted code's tag
+        ]
+        codings += statements  # (statement GUID, the leaf code of its position, created)
+        parts += [
+            f'<Coding guid="{coding}" creatingUser="{coder}" creationDateTime="{iso(created)}">'
+            f'<CodeRef targetGUID="{target}"/></Coding>'
+            for coding, target, created in codings
+        ]
         parts.append("</PlainTextSelection>\n")
         out.write("".join(parts))
-        return n
+        return len(codings)
 
     def _write_extension(self, out: _Writer) -> None:
         """The note with what REFI-QDA has no element for (see the module docstring)."""
