@@ -32,6 +32,12 @@ COLUMN_OPTIONS = {
 }
 
 
+def project(value: str) -> Path | str:
+    """A project argument: a file path, or a server URL kept as written (``Path`` would fold
+    ``postgresql+psycopg://…`` into ``postgresql+psycopg:/…``)."""
+    return value if "://" in value else Path(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "REFI-QDA project (articles, codes, highlights, positions), a .qdc file a codebook; "
         "each in its own transaction, before the articles.",
     )
-    imp.add_argument("project", type=Path, help="project file (created if missing)")
+    imp.add_argument(
+        "project", type=project, help="project file (created if missing) or server URL"
+    )
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
     columns = imp.add_argument_group(
         "table columns", 'which column holds what (a header name; "" for none)'
@@ -56,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     ann_in = sub.add_parser(
         "import-annotations", help="import annotations and statements from JSON Lines"
     )
-    ann_in.add_argument("project", type=Path)
+    ann_in.add_argument("project", type=project)
     ann_in.add_argument("file", type=Path, help="one JSON object per line")
     ann_in.add_argument("--coder", default=None, help="coder for lines that name none")
 
@@ -93,12 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export data from a project")
     what = exp.add_subparsers(dest="what", required=True)
     ann = what.add_parser("annotations", help="annotations as CSV (one row per annotation × code)")
-    ann.add_argument("project", type=Path)
+    ann.add_argument("project", type=project)
     ann.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
     ann.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
     ann.add_argument("--coder", action="append", help="only this coder's, e.g. gold (repeatable)")
     pos = what.add_parser("positions", help="statements as CSV (one row per statement)")
-    pos.add_argument("project", type=Path)
+    pos.add_argument("project", type=project)
     pos.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
     pos.add_argument("--coder", action="append", help="only this coder's, e.g. gold (repeatable)")
     pos.add_argument("--excel", action="store_true", help="add a BOM so Excel reads UTF-8")
@@ -110,18 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
     qdpx = what.add_parser("qdpx", help="the whole project as a REFI-QDA project (.qdpx)")
     qdc = what.add_parser("qdc", help="the codebook as a REFI-QDA codebook (.qdc)")
     for sub_parser, suffix in ((qdpx, ".qdpx"), (qdc, ".qdc")):
-        sub_parser.add_argument("project", type=Path)
+        sub_parser.add_argument("project", type=project)
         sub_parser.add_argument(
             "-o", "--output", type=Path, required=True, help=f"{suffix} file to write"
         )
     jsonld = what.add_parser("jsonld", help="W3C Web Annotation JSON-LD of every highlight")
-    jsonld.add_argument("project", type=Path)
+    jsonld.add_argument("project", type=project)
     jsonld.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     jsonld.add_argument(
         "--coder", action="append", help="only this coder's, e.g. gold (repeatable)"
     )
     for sub_parser in (summary, brief, network):
-        sub_parser.add_argument("project", type=Path)
+        sub_parser.add_argument("project", type=project)
         sub_parser.add_argument("-o", "--output", type=Path, required=True)
         sub_parser.add_argument(
             "--coder", action="append", help="only this coder's, e.g. gold (repeatable)"
@@ -172,7 +180,7 @@ def _import(args: argparse.Namespace) -> int:
     for path in tables:
         if (mapping := _table_mapping(path, overrides)) is not None:
             mappings[path] = mapping
-    created = not args.project.exists()
+    created = isinstance(args.project, Path) and not args.project.exists()
     service = ProjectService.open(args.project, create=True)
     wrote = False
     try:

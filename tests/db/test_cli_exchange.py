@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from db.cli import main
+from db.cli import build_parser, main
 from db.service import ProjectService
 
 STORIES = [
@@ -176,7 +176,7 @@ def coded(tmp_path: Path, corpus_files) -> Path:
     return path
 
 
-def contents(path: Path) -> dict[str, object]:
+def contents(path: Path | str) -> dict[str, object]:
     service = ProjectService.open(path, create=False)
     try:
         codes = {c.id: c.path for c in service.codes()}
@@ -261,3 +261,38 @@ def test_malformed_exchange_files_write_nothing(
     before = contents(coded)
     assert main(["import", str(coded), str(path)]) == 1
     assert contents(coded) == before
+
+
+def test_project_arguments_keep_server_urls():
+    url = "postgresql+psycopg://ann@db.example.org:5432/gaza"
+    parser = build_parser()
+    for argv in (
+        ["import", url, "project.qdpx"],
+        ["export", "qdpx", url, "-o", "p.qdpx"],
+        ["export", "qdc", url, "-o", "c.qdc"],
+        ["export", "jsonld", url, "-o", "h.jsonld"],
+        ["export", "annotations", url, "-o", "a.csv"],
+        ["export", "summary", url, "-o", "s.xlsx"],
+    ):
+        assert parser.parse_args(argv).project == url
+    assert parser.parse_args(["import", "p.sqlite", "a.txt"]).project == Path("p.sqlite")
+
+
+def test_exchange_with_a_server_project_from_the_command_line(
+    coded: Path, tmp_path: Path, pg_url: str, capsys
+):
+    """Import a .qdpx into a PostgreSQL project named by its URL, export it back out."""
+    out = tmp_path / "exchange.qdpx"
+    assert main(["export", "qdpx", str(coded), "-o", str(out)]) == 0
+    assert main(["import", pg_url, str(out)]) == 0
+    assert "exchange.qdpx: Imported 5 article(s), 2 code(s), 2 highlight(s)" in (
+        capsys.readouterr().out
+    )
+    assert contents(pg_url) == contents(coded)
+    back = tmp_path / "back.qdpx"
+    assert main(["export", "qdpx", pg_url, "-o", str(back)]) == 0
+    assert main(["export", "jsonld", pg_url, "-o", str(tmp_path / "h.jsonld")]) == 0
+    assert "2 annotations written" in capsys.readouterr().out
+    again = tmp_path / "again.sqlite"
+    assert main(["import", str(again), str(back)]) == 0
+    assert contents(again) == contents(coded)

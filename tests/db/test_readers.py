@@ -174,6 +174,13 @@ def stored(service, name: str) -> Document:
         return document
 
 
+def import_one(service, path: Path, title: str) -> Document:
+    """Import one file through the importer; it must arrive under ``title``."""
+    report, _ = service.import_files([path])
+    assert report.imported == [(path.name, title)]
+    return stored(service, path.name)
+
+
 def annotate_and_check(service, document: Document, passage: str) -> None:
     """The passage's code-point offsets annotate it exactly, in the app and in the export."""
     start = document.text.index(passage)
@@ -190,9 +197,7 @@ def annotate_and_check(service, document: Document, passage: str) -> None:
 def test_web_page_gives_the_article_and_its_metadata_without_boilerplate(service, tmp_path):
     page = tmp_path / "ceasefire.html"
     page.write_text(PAGE, encoding="utf-8")
-    report, _ = service.import_files([page])
-    assert report.imported == [("ceasefire.html", "Ceasefire talks stall in Cairo")]
-    document = stored(service, "ceasefire.html")
+    document = import_one(service, page, "Ceasefire talks stall in Cairo")
     assert "Negotiators from Egypt and Qatar met Hamas officials in Cairo" in document.text
     assert not [b for b in BOILERPLATE if b in document.text]
     assert "truce.\n\nIsrael demands" in document.text  # paragraphs apart by a blank line
@@ -225,10 +230,7 @@ def test_web_page_in_its_declared_charset(tmp_path):
 
 
 def test_docx_paragraphs_headings_tables_and_core_properties(service, tmp_path):
-    path = write_docx(tmp_path / "report.docx")
-    report, _ = service.import_files([path])
-    assert report.imported == [("report.docx", "Talks stall in Cairo")]
-    document = stored(service, "report.docx")
+    document = import_one(service, write_docx(tmp_path / "report.docx"), "Talks stall in Cairo")
     assert document.text == (
         "Ceasefire talks stall in Cairo\n\n"
         "Negotiators from Egypt and Qatar met Hamas officials 😀 in Cairo on Monday.\n\n"
@@ -248,10 +250,7 @@ def test_docx_without_a_title_property_uses_its_title_paragraph(tmp_path):
 
 
 def test_pdf_text_layer_rejoined_into_paragraphs(service, tmp_path):
-    path = write_pdf(tmp_path / "talks.pdf")
-    report, _ = service.import_files([path])
-    assert report.imported == [("talks.pdf", "Talks in Cairo")]
-    document = stored(service, "talks.pdf")
+    document = import_one(service, write_pdf(tmp_path / "talks.pdf"), "Talks in Cairo")
     first, second, third = document.text.split("\n\n")
     assert first.startswith("Negotiators from Egypt and Qatar met Hamas officials in Cairo on")
     assert "met Hamas officials in Cairo on Monday, but the talks" in first  # lines joined
@@ -285,9 +284,7 @@ def test_pdf_that_only_an_owner_password_protects_still_reads(tmp_path):
 
 def test_odt_headings_paragraphs_lists_and_meta(service, tmp_path):
     path = write_odt(tmp_path / "analysis.odt")
-    report, _ = service.import_files([path])
-    assert report.imported == [("analysis.odt", "Ceasefire in the balance")]
-    document = stored(service, "analysis.odt")
+    document = import_one(service, path, "Ceasefire in the balance")
     assert document.text == (
         "Ceasefire in the balance\n\n"
         "Qatar and Egypt 𝔊 mediate a phased deal between the parties.\n\n"

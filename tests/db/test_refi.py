@@ -20,7 +20,7 @@ import xmlschema
 from sqlalchemy import func, select
 
 from db.errors import Cancelled, InvalidInput
-from db.exchange import refi_import, safe_zip
+from db.exchange import refi_import, refi_xml, safe_zip
 from db.exchange.refi_offsets import STANDARD, Counting, Selection, SourceText, resolve
 from db.models import (
     Actor,
@@ -39,6 +39,7 @@ from db.service import ProjectService
 
 REFI = Path(__file__).resolve().parents[3] / "shared" / "refi"
 NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,22 @@ def project_xml(sources: str, codes: str = "", users: str = "", notes: str = "")
         f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="{NS}" name="handmade" '
         f'origin="a test">{users}{codebook}<Sources>{sources}</Sources>{notes}</Project>'
     )
+
+
+def import_source(
+    tmp_path: Path, name: str, selections: str, text: str | bytes
+) -> tuple[ProjectService, refi_import.RefiImportReport]:
+    """A handmade .qdpx of one text source with these selections, imported into a fresh
+    project."""
+    source = guid()
+    qde = project_xml(
+        f'<TextSource guid="{source}" name="{name}" plainTextPath="internal://{source}.txt">'
+        f"{selections}</TextSource>"
+    )
+    path = write_qdpx(tmp_path / f"{name}.qdpx", qde, {f"sources/{source}.txt": text})
+    service = fresh(tmp_path)
+    report, _ = service.import_qdpx(path)
+    return service, report
 
 
 def spans(service: ProjectService) -> dict[str, list[tuple[int, int, str]]]:
@@ -359,33 +376,19 @@ def _utf16_selections(named: bool) -> str:
 
 @pytest.mark.parametrize("named", [True, False], ids=["quoted", "unquoted"])
 def test_utf16_counting_exporter_is_corrected(tmp_path: Path, named: bool):
-    source = guid()
-    qde = project_xml(
-        f'<TextSource guid="{source}" name="emoji" plainTextPath="internal://{source}.txt">'
-        f"{_utf16_selections(named)}</TextSource>"
-    )
-    path = write_qdpx(tmp_path / "utf16.qdpx", qde, {f"sources/{source}.txt": EMOJI_TEXT})
-    service = fresh(tmp_path)
-    report, _ = service.import_qdpx(path)
+    service, report = import_source(tmp_path, "emoji", _utf16_selections(named), EMOJI_TEXT)
     assert [q for _, _, q in spans(service)["emoji"]] == sorted(WORDS, key=EMOJI_TEXT.index)
     assert report.offsets_corrected == len(WORDS)
     assert "UTF-16" in report.details()
 
 
 def test_standard_positions_are_not_corrected(tmp_path: Path):
-    source = guid()
     selections = "".join(
         f'<PlainTextSelection guid="{guid()}" startPosition="{EMOJI_TEXT.index(w)}" '
         f'endPosition="{EMOJI_TEXT.index(w) + len(w)}"/>'
         for w in WORDS
     )
-    qde = project_xml(
-        f'<TextSource guid="{source}" name="emoji" plainTextPath="internal://{source}.txt">'
-        f"{selections}</TextSource>"
-    )
-    path = write_qdpx(tmp_path / "cp.qdpx", qde, {f"sources/{source}.txt": EMOJI_TEXT})
-    service = fresh(tmp_path)
-    report, _ = service.import_qdpx(path)
+    service, report = import_source(tmp_path, "emoji", selections, EMOJI_TEXT)
     assert report.offsets_corrected == 0
     assert [q for _, _, q in spans(service)["emoji"]] == sorted(WORDS, key=EMOJI_TEXT.index)
 
@@ -413,14 +416,7 @@ def test_line_break_counting_is_detected(tmp_path: Path, file_text: str, width: 
             f'<PlainTextSelection guid="{guid()}" startPosition="{start + shift}" '
             f'endPosition="{end + shift}"/>'
         )
-    source = guid()
-    qde = project_xml(
-        f'<TextSource guid="{source}" name="lines" plainTextPath="internal://{source}.txt">'
-        f"{''.join(selections)}</TextSource>"
-    )
-    path = write_qdpx(tmp_path / "lines.qdpx", qde, {f"sources/{source}.txt": file_text})
-    service = fresh(tmp_path)
-    report, _ = service.import_qdpx(path)
+    service, report = import_source(tmp_path, "lines", "".join(selections), file_text)
     assert [q for _, _, q in spans(service)["lines"]] == LINE_WORDS
     assert "\r" not in service.document(service.documents()[0].id).text
     assert (report.offsets_corrected > 0) is corrected
@@ -538,6 +534,97 @@ def test_unusable_sources_are_skipped_and_reported(tmp_path: Path):
     assert "root:" not in service.document(service.documents()[0].id).text
 
 
+def test_a_project_in_another_tools_shape(tmp_path: Path):
+    """As ATLAS.ti and QualCoder write it: the project XML named after the project inside a
+    folder, another schema version, braced GUIDs, no isCodable, selections naming only their
+    last editor, variables in another language's names, a relative path left unread."""
+    ns = "urn:QDA-XML:project:0:4"
+    user, code, child, source, other = guid(), guid(), guid(), guid(), guid()
+    text = "Qatar and Egypt mediate; Hamas opposes a temporary truce.\r\nIsrael demands more."
+    word = text.index("temporary truce")
+    qde = (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="{ns}" name="Gaza study">'
+        f'<Users><User guid="{{{user.upper()}}}" name="Lea"/></Users>'
+        f'<CodeBook><Codes><Code guid="{{{code}}}" name="Stance">'
+        f'<Code guid="{child}" name="Opposes"><Description>Against it</Description></Code>'
+        "</Code></Codes></CodeBook>"
+        f'<Variables><Variable guid="{guid()}" name="Zeitung" typeOfVariable="Text"/></Variables>'
+        f'<Sources><TextSource guid="{{{source.upper()}}}" name="Talks" '
+        f'plainTextPath="internal://{source}.txt" creationDateTime="2024-02-01T10:00:00">'
+        f'<PlainTextSelection guid="{guid()}" name="temporary truce" startPosition="{word}" '
+        f'endPosition="{word + 15}" modifyingUser="{{{user}}}">'
+        f'<Coding guid="{guid()}"><CodeRef targetGUID="{{{child.upper()}}}"/></Coding>'
+        "</PlainTextSelection></TextSource>"
+        f'<TextSource guid="{other}" name="Elsewhere" plainTextPath="relative://../x.txt"/>'
+        "</Sources><Sets/><Notes/></Project>"
+    )
+    path = tmp_path / "atlas.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Gaza study/Gaza study.qde", qde)
+        archive.writestr(f"Gaza study/sources/{source}.txt", text.encode("utf-8-sig"))
+    service = fresh(tmp_path)
+    report, _ = service.import_qdpx(path)
+    assert (report.documents, report.annotations, report.codings) == (1, 1, 1)
+    assert "Elsewhere" in report.details() and "not in the archive" in report.details()
+    codes = {c.path: c for c in service.codes()}
+    assert set(codes) == {"Stance", "Stance/Opposes"}
+    assert codes["Stance"].uuid == code and codes["Stance/Opposes"].description == "Against it"
+    doc = service.documents()[0]
+    (highlight,) = service.annotations(doc.id)
+    assert (highlight.quote, highlight.coder_name) == ("temporary truce", "Lea")
+    assert highlight.code_ids == (codes["Stance/Opposes"].id,)
+    assert service.document(doc.id).uuid == source
+
+
+def test_two_project_files_in_the_archive_are_refused(populated: ProjectService, tmp_path):
+    """One named project.qde is the project; two others are a riddle, not a guess."""
+    path = tmp_path / "two.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("first.qde", project_xml(""))
+        archive.writestr("second.qde", project_xml(""))
+    _assert_refused(populated, path, "2 project files")
+
+
+def test_wrong_positions_are_skipped_and_the_right_one_kept(tmp_path: Path):
+    text = "Hamas rejected the offer in Cairo."
+    wrong = [(10, 5), (-3, 4), (0, 10**12), (5, 5), (0, 35)]
+    selections = "".join(
+        f'<PlainTextSelection guid="{guid()}" startPosition="{a}" endPosition="{b}"/>'
+        for a, b in [*wrong, (0, 5)]
+    )
+    selections += f'<PlainTextSelection guid="{guid()}" startPosition="x" endPosition="3"/>'
+    service, report = import_source(tmp_path, "offsets", selections, text)
+    assert spans(service)["offsets"] == [(0, 5, "Hamas")]
+    assert report.skipped["a selection outside its source's text"] == len(wrong)
+    assert report.skipped["a selection without readable positions"] == 1
+    assert report.offsets_corrected == 0
+
+
+def test_exports_of_sparse_projects_are_valid(
+    service: ProjectService, tmp_path: Path, project_schema, codebook_schema
+):
+    """An empty project, one with only a codebook, one with actors and issues but no
+    statements: each export is valid and imports."""
+    service.use_coder("ann")
+    steps = [
+        lambda: None,
+        lambda: service.create_code("Talks", description="Negotiations"),
+        lambda: (service.create_actor("Hamas", kind="group"), service.create_issue("Truce")),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        out = tmp_path / f"sparse{n}.qdpx"
+        service.export_qdpx(out)
+        with zipfile.ZipFile(out) as archive:
+            project_schema.validate(io.BytesIO(archive.read("project.qde")))
+        copy = fresh(tmp_path, f"copy{n}")
+        copy.import_qdpx(out)
+        assert [c.path for c in copy.codes()] == [c.path for c in service.codes()]
+        assert [a.name for a in copy.actors()] == [a.name for a in service.actors()]
+    service.export_qdc(tmp_path / "one.qdc")
+    codebook_schema.validate(str(tmp_path / "one.qdc"))
+
+
 # Hostile files: a clear message, and the project as it was ---------------------------------
 @pytest.fixture
 def populated(service: ProjectService, corpus_files) -> ProjectService:
@@ -615,6 +702,15 @@ def test_oversized_project_xml_is_refused(
     monkeypatch.setattr(safe_zip, "DEFAULT_LIMITS", limits)
     path = write_qdpx(tmp_path / "big.qdpx", project_xml("") + " " * 2000)
     _assert_refused(populated, path, "too large to read")
+
+
+def test_oversized_codebook_is_refused(
+    populated: ProjectService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(refi_xml, "MAX_QDC_BYTES", 1000)
+    path = tmp_path / "big.qdc"
+    path.write_text(f'<CodeBook xmlns="{CODEBOOK_NS}"><Codes/>' + " " * 2000 + "</CodeBook>")
+    _assert_refused(populated, path, "too large for a codebook", qdc=True)
 
 
 def test_not_a_zip_is_refused(populated: ProjectService, tmp_path: Path):
