@@ -15,6 +15,8 @@ class Changes:
     """Codes were added, renamed, recoloured or deleted, or their counts changed."""
     positions: bool = False
     """Actors, issues or statements changed."""
+    code_counts: bool = False
+    """Tags were added or removed: the codes' usage counts changed, nothing else about them."""
     event_id: int | None = None
     """The history entry that records this edit (the GUI puts it on the undo stack)."""
     summary: str = ""
@@ -28,6 +30,7 @@ class Changes:
             self.annotations_of | other.annotations_of,
             self.codebook or other.codebook,
             self.positions or other.positions,
+            self.code_counts or other.code_counts,
             other.event_id or self.event_id,
             other.summary or self.summary,
         )

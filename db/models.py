@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -90,6 +91,23 @@ class Document(UuidMixin, SoftDeleteMixin, Base):
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
+class DocumentFts(Base):
+    """PostgreSQL only: each article's search vector, written by a trigger (migration 0007).
+
+    SQLite files have no such table (FTS5 indexes them); like FTS5's tables its name starts
+    with ``document_fts``, which the SQLite schema-drift check leaves out. Never written by
+    the app; read only by db/queries/search.py.
+    """
+
+    __tablename__ = "document_fts_pg"
+    __table_args__ = (Index("ix_document_fts_pg_vector", "vector", postgresql_using="gin"),)
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    vector: Mapped[str] = mapped_column(TSVECTOR)
+
+
 class Code(UuidMixin, SoftDeleteMixin, Base):
     __tablename__ = "code"
     __table_args__ = (
@@ -154,6 +172,34 @@ class AnnotationCode(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     annotation: Mapped[Annotation] = relationship(back_populates="tags")
+
+
+class AnnotationTally(Base):
+    """Live annotations per document and coder, kept by database triggers (migration 0008) so
+    the article list, the coders and the status bar count 500,000 annotations without
+    reading them. Never written by the app."""
+
+    __tablename__ = "annotation_tally"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class CodeTally(Base):
+    """Live annotations carrying each code, per coder: the codebook's counts (trigger-kept)."""
+
+    __tablename__ = "code_tally"
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("code.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
+    n: Mapped[int] = mapped_column(default=0)
 
 
 class Event(Base):

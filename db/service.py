@@ -429,17 +429,23 @@ class ProjectService:
             return op(s, *args, coder_id=self.coder_id, **fields)
 
     # Positions ---------------------------------------------------------------------------
-    def actors(self) -> list[ActorRecord]:
+    def actors(self, with_counts: bool = True) -> list[ActorRecord]:
         with self.project.read() as s:
-            return position_queries.list_actors(s)
+            return position_queries.list_actors(s, with_counts)
 
     def issues(self) -> list[IssueRecord]:
         with self.project.read() as s:
             return position_queries.list_issues(s)
 
-    def statements(self, criteria: StatementFilter | None = None) -> list[StatementRecord]:
+    def statements(
+        self, criteria: StatementFilter | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[StatementRecord]:
         with self.project.read() as s:
-            return position_queries.list_statements(s, criteria)
+            return position_queries.list_statements(s, criteria, offset=offset, limit=limit)
+
+    def statement_count(self, criteria: StatementFilter | None = None) -> int:
+        with self.project.read() as s:
+            return position_queries.count_statements(s, criteria)
 
     def stance_scale(self) -> tuple[StanceLevel, ...]:
         with self.project.read() as s:

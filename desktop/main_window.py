@@ -243,6 +243,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         self.positions.edit_requested.connect(self.edit_statement)
         self.positions.delete_requested.connect(self.delete_statement)
         self.positions.filters_changed.connect(self.reload_statements)
+        self.positions.shown.connect(self.statements_shown)
         self.coders.shown_changed.connect(self._reload_annotations)
         self.reader.body.letter_pressed.connect(self.adjudication_key)
         self.compare_panel.key_pressed.connect(self.adjudication_key)
@@ -348,6 +349,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             active = [c for c in codes if not c.archived]
             self.articles.set_codes(active)
             self.search_panel.set_codes(active)
+        elif changes.code_counts:
+            self.codes.update_counts(read(self.service.codes, default=[]))
         if reset or changes.documents:
             self.documents.set_rows(read(self.service.documents, default=[]))
             self.articles.set_outlets(read(self.service.outlets, default=[]))
@@ -355,10 +358,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             ids = sorted(changes.annotations_of)
             self.documents.update_rows(read(self.service.documents, ids, default=[]))
         self._show_counts()
-        if reset or changes.positions:
+        if reset or changes.positions:  # set too when a changed passage carries a statement
             self.refresh_positions()
-        elif changes.annotations_of:
-            self.reload_statements()
         current = self.reader.document
         if current is None:
             return

@@ -194,17 +194,36 @@ def _free_shortcuts(session: Session, rows: dict[int, State]) -> dict[int, State
     return fixed
 
 
-def changes_of(*state_sets: dict[str, State]) -> Changes:
+def changes_of(session: Session, *state_sets: dict[str, State]) -> Changes:
     documents, codebook, positions, annotations_of = False, False, False, set()
+    annotation_ids: set[int] = set()
     for states in state_sets:
         for key, state in states.items():
-            kind, _ = _split(key)
+            kind, row_id = _split(key)
             if kind in ("annotation", "decision") and state is not None:
                 annotations_of.add(state["document_id"])
-            codebook |= kind == "code" or kind == "annotation"  # code counts follow tags
+            if kind == "annotation":
+                annotation_ids.add(row_id)
+            codebook |= kind == "code"
             documents |= kind == "document"
             positions |= kind in ("actor", "issue", "statement")
-    return Changes(documents, frozenset(annotations_of), codebook, positions=positions)
+    if not positions and annotation_ids:  # a statement's list row shows its passage
+        positions = _have_statements(session, annotation_ids)
+    return Changes(
+        documents,
+        frozenset(annotations_of),
+        codebook,
+        positions=positions,
+        code_counts=bool(annotation_ids),  # code counts follow tags
+    )
+
+
+def _have_statements(session: Session, annotation_ids: Iterable[int]) -> bool:
+    """Whether any of these annotations carries a statement (so the Positions list changed)."""
+    return any(
+        session.scalar(select(Statement.id).where(Statement.annotation_id.in_(chunk)).limit(1))
+        for chunk in chunks(list(annotation_ids))
+    )
 
 
 class Recorder:
@@ -246,7 +265,7 @@ class Recorder:
         )
         self.session.add(event)
         self.session.flush()
-        return changes_of(before, after).with_event(event.id, self.summary)
+        return changes_of(self.session, before, after).with_event(event.id, self.summary)
 
 
 def undo(session: Session, coder_id: int | None, event_id: int) -> Changes:
@@ -276,7 +295,7 @@ def _replay(session: Session, coder_id: int | None, event_id: int, kind: str) ->
         )
     )
     session.flush()
-    return changes_of(event.before, event.after)
+    return changes_of(session, event.before, event.after)
 
 
 def weight(session: Session, event_id: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Annotation, AnnotationCode, Code, Coder
+from db.models import AnnotationTally, Code, Coder, CodeTally
 from db.records import CodeRecord, CoderRecord
 
 PATH_SEPARATOR = "/"
@@ -34,14 +34,11 @@ def list_codes(
     session: Session, coder_id: int | None = None, *, include_archived: bool = True
 ) -> list[CodeRecord]:
     """Live codes, parents before children, siblings in their set order."""
-    mine = func.sum(case((Annotation.coder_id == coder_id, 1), else_=0))
+    mine = func.sum(case((CodeTally.coder_id == coder_id, CodeTally.n), else_=0))
     counts = {
-        code_id: (n, m or 0)
+        code_id: (n or 0, m or 0)
         for code_id, n, m in session.execute(
-            select(AnnotationCode.code_id, func.count(), mine)
-            .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
-            .where(Annotation.deleted_at.is_(None))
-            .group_by(AnnotationCode.code_id)
+            select(CodeTally.code_id, func.sum(CodeTally.n), mine).group_by(CodeTally.code_id)
         )
     }
     codes = session.scalars(
@@ -87,9 +84,9 @@ def list_coders(session: Session) -> list[CoderRecord]:
     """Every coder with the number of live annotations they made."""
     counts = dict(
         session.execute(
-            select(Annotation.coder_id, func.count())
-            .where(Annotation.deleted_at.is_(None))
-            .group_by(Annotation.coder_id)
+            select(AnnotationTally.coder_id, func.sum(AnnotationTally.n)).group_by(
+                AnnotationTally.coder_id
+            )
         ).all()
     )
     return [

@@ -8,22 +8,22 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFound
-from db.models import Annotation, AnnotationCode, Document, DocumentStatus
+from db.models import Annotation, AnnotationCode, AnnotationTally, Document, DocumentStatus
 from db.records import DocumentMetadata, DocumentRecord, DocumentRow
 
 
 def list_documents(
     session: Session, coder_id: int | None = None, ids: Iterable[int] | None = None
 ) -> list[DocumentRow]:
-    """Every live document (or those with these ids) with counts, in one aggregate query."""
-    mine = func.sum(case((Annotation.coder_id == coder_id, 1), else_=0))
-    counts = select(Annotation.document_id, func.count().label("n"), mine.label("mine")).where(
-        Annotation.deleted_at.is_(None)
+    """Every live document (or those with these ids) with counts, from the trigger-kept tally."""
+    mine = func.sum(case((AnnotationTally.coder_id == coder_id, AnnotationTally.n), else_=0))
+    counts = select(
+        AnnotationTally.document_id, func.sum(AnnotationTally.n).label("n"), mine.label("mine")
     )
     if ids is not None:
         ids = list(ids)
-        counts = counts.where(Annotation.document_id.in_(ids))
-    counts = counts.group_by(Annotation.document_id).subquery()
+        counts = counts.where(AnnotationTally.document_id.in_(ids))
+    counts = counts.group_by(AnnotationTally.document_id).subquery()
     status = (
         select(DocumentStatus.document_id, DocumentStatus.status)
         .where(DocumentStatus.coder_id == coder_id)

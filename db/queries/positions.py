@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.logic.stance import label_of
 from db.models import Actor, Annotation, Coder, Document, Issue, Statement
 from db.ops.positions import stance_scale
 from db.queries.codes import code_paths
@@ -23,8 +22,9 @@ def _counts(session: Session, column) -> dict[int, int]:
     )
 
 
-def list_actors(session: Session) -> list[ActorRecord]:
-    counts = _counts(session, Statement.actor_id)
+def list_actors(session: Session, with_counts: bool = True) -> list[ActorRecord]:
+    """Live actors by name; ``with_counts=False`` skips counting their statements."""
+    counts = _counts(session, Statement.actor_id) if with_counts else {}
     actors = session.scalars(
         select(Actor).where(Actor.deleted_at.is_(None)).order_by(Actor.name)
     ).all()
@@ -141,10 +141,20 @@ def statements_query(criteria: StatementFilter | None = None) -> Select:
 
 
 def list_statements(
-    session: Session, criteria: StatementFilter | None = None
+    session: Session,
+    criteria: StatementFilter | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[StatementRecord]:
-    scale = stance_scale(session)
+    """Statements in list order; ``offset``/``limit`` give one page of a long list."""
+    labels = {level.value: level.label for level in stance_scale(session)}
     paths = issue_paths(session)
+    query = statements_query(criteria)
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
     return [
         StatementRecord(
             id=r[0],
@@ -165,11 +175,17 @@ def list_statements(
             issue_id=r[15],
             issue=paths.get(r[15], ""),
             stance=r[16],
-            stance_label=label_of(scale, r[16]),
+            stance_label=labels.get(r[16]) or str(r[16]),
             source=r[17],
             certainty=r[18],
             created_at=r[19],
             modified_at=r[20],
         )
-        for r in session.execute(statements_query(criteria))
+        for r in session.execute(query)
     ]
+
+
+def count_statements(session: Session, criteria: StatementFilter | None = None) -> int:
+    """How many statements ``list_statements`` would give, counted in SQL."""
+    listed = statements_query(criteria).order_by(None).subquery()
+    return session.scalar(select(func.count()).select_from(listed)) or 0

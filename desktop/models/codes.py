@@ -49,6 +49,19 @@ class CodeTreeModel(QAbstractItemModel):
             self._children.setdefault(code.id, [])
         self.endResetModel()
 
+    def update_counts(self, codes: list[CodeRecord]) -> None:
+        """Take the new counts of codes already shown, announcing only the count cells: a
+        reset would collapse the tree and cost a repaint of the whole codebook per click."""
+        for code in codes:
+            old = self._by_id.get(code.id)
+            if old is None or (old.n_mine, old.n_annotations) == (code.n_mine, code.n_annotations):
+                continue
+            self._by_id[code.id] = code
+            self._codes = [code if c.id == code.id else c for c in self._codes]
+            index = self.index_of(code.id)
+            if index.isValid():
+                self.dataChanged.emit(index.siblingAtColumn(2), index.siblingAtColumn(3))
+
     def set_show_archived(self, show: bool) -> None:
         self.show_archived = show
         self.set_codes(self._codes)

@@ -14,7 +14,6 @@ from db.records import DocumentRow
 from desktop.models.base import Index, RecordTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_MARKS = {"not started": "", "in progress": "◐", "done": "✓"}
 
 
@@ -26,10 +25,28 @@ class DocumentTableModel(RecordTableModel[DocumentRow]):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._row_of: dict[int, int] = {}
+        self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: list[DocumentRow]) -> None:
+        if self._order is not None:
+            rows = _sorted(rows, *self._order)
         self._row_of = {r.id: i for i, r in enumerate(rows)}
         self.set_records(rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows here, in one Python sort: a proxy sorting 10,000 rows asks ``data``
+        for a key some 300,000 times. Rows changed later stay put until the next sort."""
+        self._order = (column, order)
+        if not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._rows[i.row()].id for i in before]
+        self._rows = _sorted(self._rows, column, order)
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        after = [self.index(self._row_of[d], i.column()) for d, i in zip(ids, before, strict=True)]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     def update_rows(self, rows: list[DocumentRow]) -> None:
         """Replace these rows in place (selection and scroll stay); unknown ids are ignored.
@@ -71,8 +88,6 @@ class DocumentTableModel(RecordTableModel[DocumentRow]):
             return row.id
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
-        if role == SORT_ROLE:
-            return _sort_key(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return row.title
@@ -97,6 +112,11 @@ def _display(row: DocumentRow, column: int):
     if column == 4:
         return STATUS_MARKS.get(row.status, "")
     return "✎" if row.has_memo else ""
+
+
+def _sorted(rows: list[DocumentRow], column: int, order: Qt.SortOrder) -> list[DocumentRow]:
+    descending = order == Qt.SortOrder.DescendingOrder
+    return sorted(rows, key=lambda r: _sort_key(r, column), reverse=descending)
 
 
 def _sort_key(row: DocumentRow, column: int):
@@ -140,12 +160,15 @@ class DocumentFilter:
 
 
 class DocumentFilterProxy(QSortFilterProxyModel):
-    """Sorts by the model's sort keys and filters with a DocumentFilter."""
+    """Filters with a DocumentFilter; sorting is passed on to the source model, which sorts
+    its rows in one go (the proxy itself keeps the source order)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.criteria = DocumentFilter()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     def set_criteria(self, criteria: DocumentFilter) -> None:
         self.beginFilterChange()

@@ -6,12 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from db.records import StatementRecord
-from desktop.models.base import Index, RecordTableModel
+from desktop.models.base import Index, PagedRecordTableModel, RecordTableModel
 
 STANCE_COLORS = {-1: "#f4c7c3", 0: "#e8e6e1", 1: "#c8e6c9"}
 
 
-class StatementTableModel(RecordTableModel[StatementRecord]):
+class StatementTableModel(PagedRecordTableModel[StatementRecord]):
     HEADERS = ("Article", "Published", "Actor", "Stance", "Issue", "Source", "Coder", "Quote")
     statement_at = RecordTableModel.record_at
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,8 +32,11 @@ class PositionsPanel(QWidget):
     delete_requested = Signal(object)
     filters_changed = Signal()
 
+    shown = Signal()
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.stale = True  # the list waits to be read until it shows
         self.model = StatementTableModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -119,9 +124,16 @@ class PositionsPanel(QWidget):
             document_id=document_id if self.this_article.isChecked() else None,
         )
 
-    def show_statements(self, rows: list[StatementRecord]) -> None:
-        self.model.set_records(rows)
-        self.count.setText(f"{len(rows)} statement(s)")
+    def show_statements(
+        self, total: int, fetch: Callable[[int, int], list[StatementRecord]]
+    ) -> None:
+        """Show ``total`` statements; ``fetch(offset, limit)`` reads a page as the view scrolls."""
+        self.model.set_source(total, fetch)
+        self.count.setText(f"{total:,} statement(s)")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shown.emit()
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

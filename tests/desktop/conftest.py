@@ -27,6 +27,11 @@ def window(qtbot, project_path, data_dir):
     w.controller.close()
 
 
+def show_positions(window) -> None:
+    """Bring the Positions tab forward: the list is read only while it shows."""
+    window.library.setCurrentWidget(window.positions)
+
+
 def import_and_wait(qtbot, window, paths) -> None:
     task = window.import_paths(list(paths))
     with qtbot.waitSignal(task.finished, timeout=20000):

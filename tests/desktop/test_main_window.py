@@ -297,6 +297,7 @@ def test_models_pass_the_model_tester(qtbot, window, corpus_files, qtmodeltester
     doc = open_titled(window, PASSAGE)
     start = window.reader.document.text.index(PASSAGE)
     window.service.code_position(doc, start, start + 10, "Hamas", "Truce", -1)
+    window.library.setCurrentWidget(window.positions)  # the list is read when it shows
     window.refresh_positions()
     for model in (
         window.documents,

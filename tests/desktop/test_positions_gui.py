@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import desktop.position_actions as position_actions
-from tests.desktop.conftest import db_rows, import_and_wait, open_titled
+from tests.desktop.conftest import db_rows, import_and_wait, open_titled, show_positions
 
 PASSAGE = "Hamas will not agree to a temporary ceasefire"
 
@@ -44,6 +44,7 @@ def fill(actor=None, issue="Temporary truce", stance_key="1", source="", seen=No
 def test_p_form_prefills_the_actor_from_an_alias_and_saves(
     qtbot, window, project_path, gaza_doc, monkeypatch
 ):
+    show_positions(window)
     window.service.create_actor("Hamas", "group", aliases=["the Gaza rulers", "the terror group"])
     window.refresh_positions()
     import_and_wait(qtbot, window, [gaza_doc])
@@ -71,6 +72,7 @@ def test_p_form_prefills_the_actor_from_an_alias_and_saves(
 def test_two_statements_on_one_passage_then_edit_delete_and_undo(
     qtbot, window, project_path, corpus_files, monkeypatch
 ):
+    show_positions(window)
     import_and_wait(qtbot, window, corpus_files)
     open_titled(window, PASSAGE)
     window.reader.find_and_select(PASSAGE)
@@ -109,6 +111,7 @@ def test_two_statements_on_one_passage_then_edit_delete_and_undo(
 
 
 def test_positions_filters_and_jump(qtbot, window, corpus_files, monkeypatch):
+    show_positions(window)
     import_and_wait(qtbot, window, corpus_files)
     doc = open_titled(window, PASSAGE)
     window.reader.find_and_select(PASSAGE)
@@ -225,6 +228,7 @@ def test_summary_charts_draw_and_save(qtbot, window, tmp_path, corpus_files):
 def test_import_annotations_from_the_window_is_one_undo_step(
     qtbot, window, project_path, corpus_files, tmp_path
 ):
+    show_positions(window)
     import json
 
     import_and_wait(qtbot, window, corpus_files)
@@ -253,3 +257,25 @@ def test_import_annotations_from_the_window_is_one_undo_step(
         (0,)
     ]
     assert window.reader.annotations == []
+
+
+def test_positions_list_is_read_when_shown_and_a_page_at_a_time(
+    qtbot, window, corpus_files, monkeypatch
+):
+    import_and_wait(qtbot, window, corpus_files)
+    doc = open_titled(window, PASSAGE)
+    text = window.reader.document.text
+    for i in range(5):
+        window.service.code_position(doc, i * 10, i * 10 + 8, f"Actor {i}", "Truce", -1)
+    monkeypatch.setattr(window.positions.model, "PAGE", 2)
+    window.refresh_positions()  # the Articles tab shows: nothing is read yet
+    assert window.positions.stale and window.positions.model.rowCount() == 0
+
+    show_positions(window)
+    panel = window.positions
+    assert not panel.stale and panel.model.total == 5 and panel.model.rowCount() == 2
+    assert panel.count.text() == "5 statement(s)"
+    while panel.model.canFetchMore():
+        panel.model.fetchMore()
+    quotes = [panel.model.statement_at(r).quote for r in range(panel.model.rowCount())]
+    assert quotes == [text[i * 10 : i * 10 + 8] for i in range(5)]  # every row, in order, once

@@ -1,0 +1,116 @@
+"""The trigger-kept annotation tallies (migration 0008) stay equal to counting the rows.
+
+The article list, the codebook and the coders list read their counts from these tallies, so
+every way annotations change — click, untag, delete, undo, redo, merge, hard delete, import —
+must leave them exact, on SQLite and on PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import text
+
+from db.migrate import alembic_config
+from db.service import ProjectService
+
+TRUE_DOCUMENT_COUNTS = """SELECT document_id, coder_id, count(*) FROM annotation
+    WHERE deleted_at IS NULL GROUP BY document_id, coder_id"""
+TRUE_CODE_COUNTS = """SELECT ac.code_id, a.coder_id, count(*) FROM annotation_code AS ac
+    JOIN annotation AS a ON a.id = ac.annotation_id WHERE a.deleted_at IS NULL
+    GROUP BY ac.code_id, a.coder_id"""
+
+
+def counts(service: ProjectService, sql: str) -> dict[tuple[int, int], int]:
+    with service.project.engine.connect() as c:
+        return {(a, b): n for a, b, n in c.execute(text(sql)) if n}
+
+
+def assert_tallies_exact(service: ProjectService) -> None:
+    assert counts(service, "SELECT document_id, coder_id, n FROM annotation_tally") == counts(
+        service, TRUE_DOCUMENT_COUNTS
+    )
+    assert counts(service, "SELECT code_id, coder_id, n FROM code_tally") == counts(
+        service, TRUE_CODE_COUNTS
+    )
+
+
+def exercise(service: ProjectService, corpus_files) -> None:
+    """Every kind of annotation change, checking the tallies and the lists after each."""
+    service.import_files(corpus_files)
+    ann, bob = service.ensure_coder("ann"), service.ensure_coder("bob")
+    service.use_coder("ann")
+    a, _ = service.create_code("Truce")
+    b, _ = service.create_code("Hostages")
+    c, _ = service.create_code("Aid")
+    first, second = (d.id for d in service.documents()[:2])
+    one, _ = service.annotate(first, ann, 0, 20, [a, b])
+    two, _ = service.annotate(first, bob, 10, 30, [a])
+    three, _ = service.annotate(second, ann, 5, 15, [c])
+    assert_tallies_exact(service)
+    by_id = {d.id: d for d in service.documents()}
+    assert (by_id[first].n_annotations, by_id[first].n_mine) == (2, 1)
+    assert {x.name: (x.n_annotations, x.n_mine) for x in service.codes()} == {
+        "Truce": (2, 1),
+        "Hostages": (1, 1),
+        "Aid": (1, 1),
+    }
+    assert {x.name: x.n_annotations for x in service.coders()} == {"ann": 2, "bob": 1}
+
+    removed = service.set_codes(one, add=[c], remove=[b])
+    assert_tallies_exact(service)
+    deleted = service.delete_annotation(three)
+    assert_tallies_exact(service)
+    assert service.documents([second])[0].n_annotations == 0
+    service.undo(deleted.event_id)
+    assert_tallies_exact(service)
+    service.redo(deleted.event_id)
+    service.undo(removed.event_id)
+    assert_tallies_exact(service)
+    service.merge_codes(b, a)  # moves tags with an UPDATE of annotation_code
+    assert_tallies_exact(service)
+    service.delete_code(c)
+    assert_tallies_exact(service)
+    with service.project.engine.begin() as conn:  # another program removes rows outright
+        conn.execute(text("DELETE FROM annotation_code WHERE annotation_id = :i"), {"i": two})
+        conn.execute(text("DELETE FROM annotation WHERE id = :i"), {"i": one})
+    assert_tallies_exact(service)
+    assert service.documents([first])[0].n_annotations == 1
+
+
+def test_tallies_follow_every_change_on_sqlite(project_path, corpus_files):
+    service = ProjectService.open(project_path)
+    try:
+        exercise(service, corpus_files)
+    finally:
+        service.close()
+
+
+def test_tallies_follow_every_change_on_postgres(pg_url, corpus_files):
+    service = ProjectService.open(pg_url)
+    try:
+        exercise(service, corpus_files)
+    finally:
+        service.close()
+
+
+def test_upgrading_an_older_project_fills_the_tallies(project_path, corpus_files):
+    service = ProjectService.open(project_path)
+    try:
+        service.import_files(corpus_files)
+        coder = service.ensure_coder("ann")
+        code, _ = service.create_code("Truce")
+        for d in service.documents():
+            service.annotate(d.id, coder, 0, 10, [code])
+    finally:
+        service.close()
+    service = ProjectService.open(project_path)
+    with service.project.engine.begin() as c:
+        command.downgrade(alembic_config(c), "0008-1")  # just before the tallies
+    service.close()
+
+    service = ProjectService.open(project_path)  # upgrades again, counting what is there
+    try:
+        assert_tallies_exact(service)
+        assert service.codes()[0].n_annotations == 5
+    finally:
+        service.close()
