@@ -14,8 +14,8 @@ figure beside its baseline and its target, with a verdict; nothing asserts on ti
 3. Apply a code to a selection: ``MainWindow.apply_code`` + the events it posts + a repaint, on
    an article with its ~50 highlights; beside ``ProjectService.annotate`` alone.
 4. Full-text search: 20 queries of different kinds through ``ProjectService.search``; beside a
-   raw FTS5 ``MATCH`` (SQLite) or a raw ``tsvector @@ tsquery`` on a GIN index the benchmark
-   makes for the occasion (PostgreSQL), returning row ids only.
+   raw FTS5 ``MATCH`` (SQLite) or a raw ``tsvector @@ tsquery`` on the project's own GIN index
+   (PostgreSQL, migration 0007, the same tsquery the service builds), returning row ids only.
 5. Annotations CSV export beside a raw dump of the same join (``sqlite3`` or a psycopg
    server-side cursor, into ``csv.writer``); summary workbook beside its statement query.
 6. Import rate beside reading and decoding the same files.
@@ -95,8 +95,8 @@ from synthetic import (
     write_articles,
 )
 
-from db.logic import search_query
 from db.models import Annotation, Document, Statement
+from db.queries import search as fulltext
 from db.service import ProjectService
 from desktop.resources import style_sheet
 
@@ -136,12 +136,10 @@ LEFT JOIN code AS co ON co.id = ac.code_id
 WHERE a.deleted_at IS NULL AND d.deleted_at IS NULL
 ORDER BY d.id, a.start, a.id, ac.code_id
 """
-PG_FTS_INDEX = "CREATE INDEX bench_scale_fts ON document USING gin (to_tsvector('simple', text))"
 PG_RAW_MATCH = (
-    "SELECT id FROM document WHERE to_tsvector('simple', text) @@ to_tsquery('simple', %s) "
-    "AND deleted_at IS NULL"
+    "SELECT d.id FROM document_fts_pg AS f JOIN document AS d ON d.id = f.document_id "
+    "WHERE f.vector @@ to_tsquery('simple', %s) AND d.deleted_at IS NULL"
 )
-TSQUERY_OPERATORS = {"AND": "&", "OR": "|", "NOT": "& !"}
 
 
 # The project ----------------------------------------------------------------------------------
@@ -354,44 +352,27 @@ def bench_open(built: Built, target: str | Path, empty: str | Path, folder: Path
 
 # 4. Search on PostgreSQL ----------------------------------------------------------------------
 def to_tsquery(query: str) -> str:
-    """The search box's query as a PostgreSQL tsquery (the baseline's own full-text search)."""
-    parts: list[str] = []
-    operator = "&"
-    for item in search_query.parse(query):
-        if isinstance(item, str):
-            operator = TSQUERY_OPERATORS[item]
-            continue
-        term = " <-> ".join(w.lower() for w in item.words) + (":*" if item.prefix else "")
-        if parts:
-            parts.append(operator)
-        parts.append(f"({term})")
-        operator = "&"
-    return " ".join(parts)
+    """The search box's query as the tsquery the service sends (``db.queries.search``)."""
+    return fulltext.to_tsquery(fulltext.parse_tree(query)) or "''"
 
 
 def bench_search_pg(
     service: ProjectService, url: str, queries: Sequence[tuple[str, str]]
 ) -> list[QueryFigures]:
-    """Each query through the service, and as a raw indexed tsquery (made here, dropped after)."""
+    """Each query through the service, and as a raw tsquery on the project's own GIN index."""
     figures = []
     with psycopg.connect(libpq_url(url), autocommit=True) as connection:
-        log("  building a GIN tsvector index for the baseline")
-        connection.execute(PG_FTS_INDEX)
-        connection.execute("ANALYZE document")
-        try:
-            for kind, query in queries:
-                tsquery = to_tsquery(query)
+        for kind, query in queries:
+            tsquery = to_tsquery(query)
 
-                def raw(q: str = tsquery) -> int:
-                    return len(connection.execute(PG_RAW_MATCH, (q,)).fetchall())
+            def raw(q: str = tsquery) -> int:
+                return len(connection.execute(PG_RAW_MATCH, (q,)).fetchall())
 
-                hits = len(service.search(query, SEARCH_LIMIT))
-                articles = raw()
-                raw_seconds = median_seconds(raw)
-                ours = median_seconds(lambda q=query: service.search(q, SEARCH_LIMIT))
-                figures.append(QueryFigures(kind, query, hits, articles, ours, raw_seconds))
-        finally:
-            connection.execute("DROP INDEX IF EXISTS bench_scale_fts")
+            hits = len(service.search(query, SEARCH_LIMIT))
+            articles = raw()
+            raw_seconds = median_seconds(raw)
+            ours = median_seconds(lambda q=query: service.search(q, SEARCH_LIMIT))
+            figures.append(QueryFigures(kind, query, hits, articles, ours, raw_seconds))
     return figures
 
 

@@ -204,3 +204,38 @@ def test_an_old_sqlite_library_is_refused_with_a_clear_message(tmp_path):
         _check_sqlite_file(tmp_path / "p.sqlite", create=True, library=(3, 31, 1))
     assert not (tmp_path / "p.sqlite").exists()
     _check_sqlite_file(tmp_path / "p.sqlite", create=True)  # this machine's library is fine
+
+
+def test_upgrading_a_postgres_project_indexes_its_articles_for_search(pg_url):
+    from alembic import command
+
+    from db.engine import make_engine
+    from db.service import ProjectService
+
+    engine = make_engine(pg_url)
+    with engine.begin() as connection:
+        command.upgrade(migrate.alembic_config(connection), "0006")
+        connection.exec_driver_sql(
+            "INSERT INTO document (uuid, title, extra, text, sha256, imported_at) VALUES "
+            "('u1', 'Old article', '{}', 'Truce talks resume in Cairo', 'h1', now()), "
+            "('u2', 'Other', '{}', 'Qatar''s envoy: a truce-deal.', 'h2', now())"
+        )
+    engine.dispose()
+    service = ProjectService.open(pg_url)
+    try:
+        with service.project.engine.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision()
+            indexed = connection.exec_driver_sql(
+                "SELECT document_id FROM document_fts_pg ORDER BY document_id"
+            ).fetchall()
+            assert len(indexed) == 2  # the articles from before the upgrade are searchable
+        hits = service.search('truce NOT "Qatar s"')
+        assert [(h.title, h.start, h.end) for h in hits] == [("Old article", 0, 5)]
+        assert [h.title for h in service.search("cairo OR deal")] == ["Old article", "Other"]
+        with service.project.engine.begin() as connection:  # another program edits a text
+            connection.exec_driver_sql("UPDATE document SET text = 'Talks stall' WHERE uuid = 'u1'")
+        titles = [h.title for h in service.search("cairo OR stall OR deal")]
+        assert titles == ["Old article", "Other"]
+        assert service.search("cairo") == []
+    finally:
+        service.close()
