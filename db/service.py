@@ -433,9 +433,9 @@ class ProjectService:
         with self.project.read() as s:
             return position_queries.list_actors(s, with_counts)
 
-    def issues(self) -> list[IssueRecord]:
+    def issues(self, with_counts: bool = True) -> list[IssueRecord]:
         with self.project.read() as s:
-            return position_queries.list_issues(s)
+            return position_queries.list_issues(s, with_counts)
 
     def statements(
         self, criteria: StatementFilter | None = None, offset: int = 0, limit: int | None = None

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from db.changes import Changes
 from db.logic.aliases import AliasMatcher
-from db.records import AnnotationRecord
+from db.records import AnnotationRecord, CoderRecord
 from desktop import theme
 from desktop.coding_actions import CodingActions
 from desktop.compare_actions import CompareActions
@@ -85,6 +85,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         self.coders = CodersPanel(self)
         self.compare_panel = ComparePanel(self)
         self.mentions = AliasMatcher([])
+        self.coder_records: list[CoderRecord] = []
+        self.coder_counts_stale = False
         self.history = QUndoView(self)
         self.history.setEmptyLabel("Project opened")
         # Tabs inside two docks rather than tabified docks: fewer moving parts, and Qt leaves
@@ -250,7 +252,9 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         self.compare_panel.coders_changed.connect(self.refresh_comparison)
         self.compare_panel.passage_chosen.connect(self.choose_passage)
         self.compare_panel.accept_agreed_requested.connect(self.accept_agreed)
+        self.details.currentChanged.connect(lambda _index: self._coder_counts_appear())
         self.details.currentChanged.connect(lambda _index: self.refresh_comparison())
+        self.docks["details"].visibilityChanged.connect(lambda _v: self._coder_counts_appear())
         self.docks["details"].visibilityChanged.connect(
             lambda _visible: self.compare_visibility_changed()
         )
@@ -338,11 +342,10 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
     def refresh(self, changes: Changes, reset: bool = False) -> None:
         """Reload only what ``changes`` says changed."""
         read = self.controller.read
-        if reset or changes.documents or changes.annotations_of:
-            coders = read(self.service.coders, default=[])
-            self.coder_records = coders  # the compare view's names, kept until the next change
-            self.coders.set_coders(coders, self.controller.coder_id)
-            self.compare_panel.set_coders(coders)
+        if reset or changes.documents or (changes.annotations_of and self._coder_counts_shown()):
+            self.reload_coders()
+        elif changes.annotations_of:
+            self.coder_counts_stale = True  # read when the Coders or Compare tab appears
         if changes.codebook:
             codes = read(self.service.codes, default=[])
             self.codes.set_codes(codes)
@@ -373,6 +376,21 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             self._show_notes()
         if changes.codebook or current.id in changes.annotations_of:
             self._reload_annotations()
+
+    def reload_coders(self) -> None:
+        coders = self.controller.read(self.service.coders, default=[])
+        self.coder_records = coders  # the compare view's names, kept until the next change
+        self.coders.set_coders(coders, self.controller.coder_id)
+        self.compare_panel.set_coders(coders)
+        self.coder_counts_stale = False
+
+    def _coder_counts_shown(self) -> bool:
+        """Whether a list with coders' counts is on screen (counting costs ~10 ms a click)."""
+        return self.coders.isVisible() or self.compare_panel.isVisible()
+
+    def _coder_counts_appear(self) -> None:
+        if self.coder_counts_stale and self._coder_counts_shown():
+            self.reload_coders()
 
     def _connection_changed(self, reachable: bool, waiting: int) -> None:
         if reachable:

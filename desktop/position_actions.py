@@ -100,7 +100,7 @@ class PositionActions:
         actors = read(self.service.actors, False, default=[])  # names only: no counting
         self.positions.set_choices(
             actors,
-            read(self.service.issues, default=[]),
+            read(self.service.issues, False, default=[]),
             read(self.service.stance_scale, default=()),
             read(self.service.outlets, default=[]),
             [c.name for c in read(self.service.coders, default=[])],

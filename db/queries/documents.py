@@ -24,11 +24,12 @@ def list_documents(
         ids = list(ids)
         counts = counts.where(AnnotationTally.document_id.in_(ids))
     counts = counts.group_by(AnnotationTally.document_id).subquery()
-    status = (
-        select(DocumentStatus.document_id, DocumentStatus.status)
-        .where(DocumentStatus.coder_id == coder_id)
-        .subquery()
+    status = select(DocumentStatus.document_id, DocumentStatus.status).where(
+        DocumentStatus.coder_id == coder_id
     )
+    if ids is not None:
+        status = status.where(DocumentStatus.document_id.in_(ids))
+    status = status.subquery()
     query = (
         select(
             Document.id,

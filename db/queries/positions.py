@@ -52,8 +52,9 @@ def issue_paths(session: Session) -> dict[int, str]:
     return code_paths(list(rows))
 
 
-def list_issues(session: Session) -> list[IssueRecord]:
-    counts = _counts(session, Statement.issue_id)
+def list_issues(session: Session, with_counts: bool = True) -> list[IssueRecord]:
+    """Live issues by path; ``with_counts=False`` skips counting their statements."""
+    counts = _counts(session, Statement.issue_id) if with_counts else {}
     issues = session.scalars(
         select(Issue).where(Issue.deleted_at.is_(None)).order_by(Issue.position, Issue.name)
     ).all()

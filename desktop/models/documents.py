@@ -26,11 +26,13 @@ class DocumentTableModel(RecordTableModel[DocumentRow]):
         super().__init__(parent)
         self._row_of: dict[int, int] = {}
         self._order: tuple[int, Qt.SortOrder] | None = None
+        self._total = 0
 
     def set_rows(self, rows: list[DocumentRow]) -> None:
         if self._order is not None:
             rows = _sorted(rows, *self._order)
         self._row_of = {r.id: i for i, r in enumerate(rows)}
+        self._total = sum(r.n_annotations for r in rows)
         self.set_records(rows)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -59,13 +61,15 @@ class DocumentTableModel(RecordTableModel[DocumentRow]):
             if i is None or self._rows[i] == new:
                 continue
             old, self._rows[i] = self._rows[i], new
+            self._total += new.n_annotations - old.n_annotations
             changed = [c for c in range(len(self.HEADERS)) if _display(old, c) != _display(new, c)]
             if changed:
                 self.dataChanged.emit(self.index(i, changed[0]), self.index(i, changed[-1]))
 
     @property
     def total_annotations(self) -> int:
-        return sum(r.n_annotations for r in self._rows)
+        """Everyone's annotations on the listed articles (kept as rows change)."""
+        return self._total
 
     def row_of(self, document_id: int) -> int | None:
         return self._row_of.get(document_id)

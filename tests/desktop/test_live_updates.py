@@ -87,8 +87,10 @@ def test_coders_tab_lists_coders_and_filters_the_reader(qtbot, window, corpus_fi
     doc = open_titled(window, PASSAGE)
     window.service.annotate(doc, window.service.ensure_coder("bob"), 0, 5, [code])
     window.reader.find_and_select(PASSAGE)
-    window.apply_code(code)
+    window.apply_code(code)  # the Coders tab is hidden: its counts are read when it shows
     panel = window.coders
+    assert window.coder_counts_stale
+    window.details.setCurrentWidget(panel)
     labels = [panel.model.item(r).text() for r in range(panel.model.rowCount())]
     assert labels == ["ann (you) — 1 highlight(s), coder", "bob — 1 highlight(s), coder"]
     assert len(window.reader.annotations) == 2

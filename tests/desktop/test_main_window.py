@@ -6,6 +6,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QColorDialog, QInputDialog
 
+from desktop.models.documents import ID_ROLE
 from desktop.widgets.highlights import blend
 from tests.desktop.conftest import (
     db_rows,
@@ -182,9 +183,19 @@ def test_filter_sort_and_counts(qtbot, window, corpus_files):
     assert proxy.rowCount() == 1
     window.articles.text.clear()
     assert proxy.rowCount() == 5
+    window.articles.select_first()
+    open_doc = window.reader.document.id
     window.articles.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     titles = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
     assert titles == sorted(titles, key=str.casefold)
+    assert window.articles.view.currentIndex().data(ID_ROLE) == open_doc  # selection follows
+    window.articles.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == titles[::-1]
+    assert window.articles.view.currentIndex().data(ID_ROLE) == open_doc
+    window.articles.text.setText("deutsche")  # filtering keeps the sorted order's rows
+    assert proxy.rowCount() == 1
+    assert window.status_counts.text() == "1 of 5 articles · 0 highlights"
+    window.articles.text.clear()
     assert window.status_counts.text() == "5 articles · 0 highlights"
 
 
