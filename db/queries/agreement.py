@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,9 +19,11 @@ from sqlalchemy.orm import Session
 from db.errors import InvalidInput
 from db.logic.agreement import binary_agreement, coded_units, krippendorff_alpha, sentence_units
 from db.logic.statement_units import Placed, Unit, nominal_alpha, pairable, statement_units
-from db.logic.unitizing import UnitizingResult, pooled_unitizing_alpha, unitizing_alpha
 from db.models import Annotation, AnnotationCode, Coder, Document, DocumentStatus, Statement
 from db.queries.codes import list_codes
+
+if TYPE_CHECKING:
+    from db.logic.unitizing import UnitizingResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,8 @@ def unitizing_agreement(
             select(Document.id, func.length(Document.text)).where(Document.id.in_(documents))
         ).all()
     )
+    from db.logic.unitizing import pooled_unitizing_alpha, unitizing_alpha  # numpy: ~0.2 s
+
     lengths = [lengths_by_id[d] for d in documents]
     scope = _scope(session, list(ids.values()))
     rows, layers = [], []

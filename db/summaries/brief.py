@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx import Document as DocxDocument
 from sqlalchemy.orm import Session
 
 from db.errors import InvalidInput
@@ -97,6 +96,8 @@ def to_html(briefs: list[IssueBrief], title: str) -> str:
 
 
 def write_docx(briefs: list[IssueBrief], title: str, target: Path) -> None:
+    from docx import Document as DocxDocument  # imported on first .docx brief only
+
     doc = DocxDocument()
     doc.add_heading(title, 0)
     for brief in briefs:

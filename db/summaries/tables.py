@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -83,6 +81,9 @@ def write_summary(tables: list[Table], target: str | Path) -> list[Path]:
 
 
 def _write_workbook(tables: list[Table], target: Path) -> None:
+    from openpyxl import Workbook  # imported on first workbook: not every start pays
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for table in tables:
