@@ -6,13 +6,15 @@ UTF-16 ↔ code-point conversion alone (db.logic.offsets).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPaintEvent,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -48,6 +50,7 @@ class ReaderBody(QTextEdit):
     letter_pressed = Signal(str)  # other plain letters: adjudication keys when comparing
     clicked_at = Signal(int)  # UTF-16 position
     context_menu_at = Signal(QPoint, int)  # global point, UTF-16 position
+    about_to_paint = Signal(QRect)  # the viewport area about to be drawn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +109,10 @@ class ReaderBody(QTextEdit):
         layout = self.document().documentLayout()
         return layout.hitTest(QPointF(point + offset), Qt.HitTestAccuracy.ExactHit)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.about_to_paint.emit(event.rect())  # highlights still waiting are painted first
+        super().paintEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
@@ -128,6 +135,9 @@ class ReaderBody(QTextEdit):
         margins = self.viewportMargins()
         if (margins.left(), margins.right()) != (left, side):
             self.setViewportMargins(left, 0, side, 0)
+            if self.document().textWidth() != self.viewport().width():
+                # QTextEdit re-wraps on its own resize, which came before the new margins
+                QTextEdit.resizeEvent(self, QResizeEvent(self.size(), QSize(-1, -1)))
 
 
 class ReaderView(QWidget):
@@ -143,7 +153,8 @@ class ReaderView(QWidget):
         self.title.setFont(title_font)
         self.body = ReaderBody(self)
         self.point_size = DEFAULT_POINT_SIZE
-        self.painter = HighlightPainter(self.body.document())
+        self.painter = HighlightPainter(self.body.document(), focus=self._focus_range)
+        self.body.about_to_paint.connect(self._paint_exposed)
         self.lanes = CoderLanes(self.body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 0)
@@ -161,7 +172,7 @@ class ReaderView(QWidget):
         self.annotations = []
         self.title.setText("No article open")
         self.meta.setText("Pick an article on the left, or import some with File → Import.")
-        self.painter.set_spans([], self._offsets, full=True)
+        self.painter.reset()
         self.body.clear()
         self.show_lanes([], [])
 
@@ -169,8 +180,7 @@ class ReaderView(QWidget):
         self._offsets = OffsetMap(document.text)
         self.update_metadata(document)
         qdoc: QTextDocument = self.body.document()
-        self.painter.setDocument(None)  # no highlighting pass while the text is replaced
-        self.painter.set_spans([], self._offsets)
+        self.painter.reset()  # new blocks: highlights come with set_annotations(full=True)
         qdoc.setPlainText(document.text)
         block_format = QTextBlockFormat()
         block_format.setLineHeight(LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
@@ -178,7 +188,6 @@ class ReaderView(QWidget):
         cursor = QTextCursor(qdoc)
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(block_format)
-        self.painter.setDocument(qdoc)  # one pass: now, by set_annotations(full=True), or soon
         self.body.moveCursor(QTextCursor.MoveOperation.Start)
 
     def update_metadata(self, document: DocumentRecord) -> None:
@@ -208,6 +217,33 @@ class ReaderView(QWidget):
         spans = [(a.start, a.end, colors[a.id]) for a in annotations]
         self.painter.set_spans(spans, self._offsets, full=full)
         self.set_meta_line()
+
+    def _span_in_view(self, rect: QRect) -> tuple[int, int]:
+        """UTF-16 positions from the top left to the bottom right of ``rect`` (viewport
+        coordinates). The top point is kept inside the text frame: Qt's fuzzy hit test answers
+        nonsense in the document margin while the layout is still partial."""
+        body = self.body
+        margin = body.document().documentMargin() + 1
+        dx, dy = body.horizontalScrollBar().value(), body.verticalScrollBar().value()
+        layout = body.document().documentLayout()
+        fuzzy = Qt.HitTestAccuracy.FuzzyHit
+        top = layout.hitTest(QPointF(margin, max(margin, rect.top() + dy)), fuzzy)
+        bottom = layout.hitTest(QPointF(rect.right() + dx, rect.bottom() + dy), fuzzy)
+        if bottom < top:  # never seen, but a wrong guess must cost time, not highlights
+            bottom = body.document().characterCount()
+        return top, bottom
+
+    def _focus_range(self) -> tuple[int, int] | None:
+        """What to highlight before the rest: the text in view, or nothing while the body is
+        hidden (its first paint asks for what it shows)."""
+        if not self.body.isVisible():
+            return None
+        return self._span_in_view(self.body.viewport().rect())
+
+    def _paint_exposed(self, rect: QRect) -> None:
+        """Before the body draws ``rect``, paint the highlights still waiting there."""
+        if self.painter.pending:
+            self.painter.paint_range(*self._span_in_view(rect))
 
     def show_lanes(
         self,

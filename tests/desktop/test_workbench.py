@@ -3,9 +3,16 @@ find, filters, memos, status, navigation and view settings — each checked in t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import random
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QApplication
 
+from db.records import AnnotationRecord, DocumentMetadata, DocumentRecord
+from desktop import theme
+from desktop.widgets.reader import ReaderView
 from tests.desktop.conftest import db_rows, import_and_wait, open_titled, open_window
 
 PASSAGE = "Hamas will not agree to a temporary ceasefire"
@@ -265,3 +272,178 @@ def test_drag_reorders_siblings(qtbot, window, project_path):
     model.dropMimeData(mime, Qt.DropAction.MoveAction, 3, 0, model.index(-1, -1))
     assert [c.name for c in model.codes] == ["First", "Second", "Third"]
     assert {first, second, third} == {c.id for c in model.codes}
+
+
+# Highlights in a long article (issue 8): painted in view first, everywhere soon, always right --
+
+
+def _long_article(seed: int = 8, paragraphs: int = 90) -> DocumentRecord:
+    """~30,000 characters in short paragraphs, with characters outside the BMP here and there."""
+    rng = random.Random(seed)
+    words = ["truce", "talks", "hostages", "Cairo", "mediators", "phase", "said", "the", "a"]
+    lines = []
+    for p in range(paragraphs):
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(40, 70)))
+        lines.append(("😀 " if p % 3 == 0 else "") + sentence + (" 𝔊." if p % 4 == 0 else "."))
+    text = "\n".join(lines)
+    return DocumentRecord(1, "doc-uuid", DocumentMetadata("Long article"), text, None)
+
+
+def _highlights(text: str, count: int, seed: int = 9):
+    rng = random.Random(seed)
+    palette = ["#eb5757", "#6fcf97", "#56ccf2", "#f2c94c", "#bb6bd9", "#f2994a"]
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    annotations, colors = [], {}
+    for i in range(count):
+        start = rng.randrange(len(text) - 30)
+        end = min(len(text), start + rng.randint(20, 400))
+        annotations.append(
+            AnnotationRecord(
+                i + 1, f"a{i}", 1, 1, "ann", start, end, text[start:end], "", (), now, now
+            )
+        )
+        colors[i + 1] = rng.choice(palette)
+    return annotations, colors
+
+
+def _expected(text: str, annotations, colors) -> dict[int, tuple[tuple[float, ...], int]]:
+    """UTF-16 position -> (exact mean colour, how many highlights), by brute force."""
+    units = []  # the UTF-16 positions of each code point: two for one outside the BMP
+    position = 0
+    for ch in text:
+        width = 2 if ord(ch) > 0xFFFF else 1
+        units.append(range(position, position + width))
+        position += width
+    cover: dict[int, list[QColor]] = {}
+    for a in annotations:
+        for i in range(a.start, a.end):
+            if text[i] == "\n":
+                continue  # a paragraph end takes no format
+            for p in units[i]:
+                cover.setdefault(p, []).append(QColor(colors[a.id]))
+    return {
+        p: (
+            tuple(sum(getattr(c, k)() for c in cs) / len(cs) for k in ("red", "green", "blue")),
+            len(cs),
+        )
+        for p, cs in cover.items()
+    }
+
+
+def _painted(view) -> dict[int, QTextCharFormat]:
+    """UTF-16 position -> the highlight format laid out there."""
+    out = {}
+    block = view.body.document().begin()
+    while block.isValid():
+        for r in block.layout().formats():
+            fmt = QTextCharFormat(r.format)  # a copy: the range's own dies with the range
+            for p in range(block.position() + r.start, block.position() + r.start + r.length):
+                out[p] = fmt
+        block = block.next()
+    return out
+
+
+def _assert_painted(view, expected, lo: int = 0, hi: int | None = None) -> None:
+    """Every character in lo..hi: the blend of the highlights over it (exact for one, within
+    rounding for several, underlined then), or no format where there is none."""
+    painted = _painted(view)
+    hi = view.body.document().characterCount() - 1 if hi is None else hi
+    for p in range(lo, hi):
+        if p not in expected:
+            assert p not in painted, f"format at {p} where no highlight is"
+            continue
+        mean, n = expected[p]
+        assert p in painted, f"highlight at {p} not painted"
+        colour = painted[p].background().color()
+        got = (colour.red(), colour.green(), colour.blue())
+        if n == 1:
+            assert got == tuple(int(v) for v in mean), p
+        else:
+            assert all(abs(c - v) <= 5 for c, v in zip(got, mean, strict=True)), (p, got, mean)
+        assert painted[p].fontUnderline() == (n > 1), p
+
+
+def _open_long(qtbot, count: int = 1200):
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    document = _long_article()
+    annotations, colors = _highlights(document.text, count)
+    view.show_document(document)
+    view.set_annotations(annotations, colors, full=True)
+    return view, document, annotations, colors
+
+
+def test_long_article_paints_the_view_at_once_and_the_rest_soon(qtbot):
+    view, document, annotations, colors = _open_long(qtbot)
+    expected = _expected(document.text, annotations, colors)
+    assert view.painter.pending > 0  # most of the article waits for the event loop
+    body = view.body
+    bottom = body.cursorForPosition(QPoint(body.viewport().width(), body.viewport().height()))
+    assert bottom.position() > 500
+    _assert_painted(view, expected, 0, bottom.position())
+    qtbot.waitUntil(lambda: view.painter.pending == 0, timeout=5000)
+    _assert_painted(view, expected)
+
+
+def test_long_article_never_draws_text_without_its_highlights(qtbot):
+    view, document, annotations, colors = _open_long(qtbot)
+    expected = _expected(document.text, annotations, colors)
+    view.scroll_to(len(document.text) - 10)  # straight to the end, before any background work
+    assert view.painter.pending > 0
+    view.body.viewport().grab()  # draws: what is in view is painted first
+    assert view.painter.pending > 0
+    body = view.body
+    top = body.cursorForPosition(QPoint(0, 0)).position()
+    assert top > len(document.text) // 2
+    _assert_painted(view, expected, top)
+
+
+def test_long_article_live_updates_zoom_and_theme_keep_highlights_right(qtbot):
+    view, document, annotations, colors = _open_long(qtbot)
+    qtbot.waitUntil(lambda: view.painter.pending == 0, timeout=5000)
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    start = len(document.text) - 300  # far out of view: still painted at once
+    added = AnnotationRecord(9999, "new", 1, 1, "ann", start, start + 120, "", "", (), now, now)
+    more = [*annotations, added]
+    view.set_annotations(more, {**colors, 9999: "#123456"})
+    assert view.painter.pending == 0
+    _assert_painted(view, _expected(document.text, more, {**colors, 9999: "#123456"}))
+
+    view.set_annotations(annotations, colors)  # undo: back as before
+    expected = _expected(document.text, annotations, colors)
+    _assert_painted(view, expected)
+    before = {p: f.background().color().name() for p, f in _painted(view).items()}
+    view.zoom(3)
+    theme.apply(True)
+    try:
+        QApplication.processEvents()
+        view.body.viewport().grab()
+        assert {p: f.background().color().name() for p, f in _painted(view).items()} == before
+    finally:
+        theme.apply(False)
+        view.zoom(0)
+
+
+def test_new_article_and_placeholder_start_clean(qtbot):
+    view = _open_long(qtbot)[0]
+    view.show_document(_long_article(seed=3, paragraphs=20))
+    view.set_annotations([], {}, full=True)
+    qtbot.wait(10)
+    assert _painted(view) == {} and view.painter.pending == 0
+    view.show_placeholder()
+    assert view.painter.pending == 0 and view.painter.segment_count == 0
+
+
+def test_hidden_reader_still_paints_everything_in_the_background(qtbot):
+    view = ReaderView()
+    qtbot.addWidget(view)  # never shown: no paint will ask for anything
+    document = _long_article()
+    annotations, colors = _highlights(document.text, 1200)
+    view.show_document(document)
+    view.set_annotations(annotations, colors, full=True)
+    assert view.painter.pending > 0
+    qtbot.waitUntil(lambda: view.painter.pending == 0, timeout=5000)
+    _assert_painted(view, _expected(document.text, annotations, colors))
