@@ -55,14 +55,3 @@ def to_fts5(query: str, column: str = "text") -> str:
         else:
             parts.append('"' + " ".join(item.words) + '"' + (" *" if item.prefix else ""))
     return f"{column} : ({' '.join(parts)})"
-
-
-def term_regexes(query: str) -> list[re.Pattern[str]]:
-    """One case-insensitive pattern per term, for databases without FTS5 (PostgreSQL for now)."""
-    patterns = []
-    for item in parse(query):
-        if isinstance(item, Term):
-            body = r"\W+".join(re.escape(w) for w in item.words)
-            tail = r"\w*" if item.prefix else r"(?!\w)"
-            patterns.append(re.compile(rf"(?<!\w){body}{tail}", re.IGNORECASE))
-    return patterns
