@@ -66,6 +66,12 @@ def exercise(service: ProjectService, corpus_files) -> None:
     service.redo(deleted.event_id)
     service.undo(removed.event_id)
     assert_tallies_exact(service)
+    hits = [(d.id, 40, 60) for d in service.documents()] + [(second, 70, 90)]
+    _, coded = service.autocode(c, hits)  # many rows in one statement (PostgreSQL: one firing)
+    assert_tallies_exact(service)
+    assert {x.name: x.n_annotations for x in service.codes()}["Aid"] == len(hits)
+    service.undo(coded.event_id)  # and many soft-deleted by one UPDATE
+    assert_tallies_exact(service)
     service.merge_codes(b, a)  # moves tags with an UPDATE of annotation_code
     assert_tallies_exact(service)
     service.delete_code(c)

@@ -58,15 +58,25 @@ def vector(column: str) -> str:
     return f"to_tsvector('simple', regexp_replace({folded}, '{SEPARATORS}', ' ', 'g'))"
 
 
-POSTGRESQL = (
-    f"""CREATE OR REPLACE FUNCTION marginalia_document_fts() RETURNS trigger
+def _function(name: str, rows: str) -> str:
+    return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
     BEGIN
-        INSERT INTO document_fts_pg (document_id, vector) VALUES (NEW.id, {vector("NEW.text")})
+        INSERT INTO document_fts_pg (document_id, vector) SELECT id, {vector("text")} FROM {rows}
         ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector;
         RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER document_fts_pg_write AFTER INSERT OR UPDATE OF text ON document
+    END $$"""
+
+
+POSTGRESQL = (
+    # Imports add articles by the thousand: one firing per statement over its new rows. An
+    # edited text is one row (and a column list cannot go with transition tables).
+    _function("marginalia_document_fts_added", "new_rows"),
+    _function("marginalia_document_fts", "(SELECT NEW.id, NEW.text) AS edited (id, text)"),
+    """CREATE TRIGGER document_fts_pg_insert AFTER INSERT ON document
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION marginalia_document_fts_added()""",
+    """CREATE TRIGGER document_fts_pg_write AFTER UPDATE OF text ON document
     FOR EACH ROW EXECUTE FUNCTION marginalia_document_fts()""",
     f"INSERT INTO document_fts_pg (document_id, vector) SELECT id, {vector('text')} FROM document",
     "ANALYZE document_fts_pg",
@@ -98,7 +108,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute("DROP TRIGGER IF EXISTS document_fts_pg_insert ON document")
     op.execute("DROP TRIGGER IF EXISTS document_fts_pg_write ON document")
+    op.execute("DROP FUNCTION IF EXISTS marginalia_document_fts_added()")
     op.execute("DROP FUNCTION IF EXISTS marginalia_document_fts()")
     op.drop_index("ix_document_fts_pg_vector", table_name="document_fts_pg")
     op.drop_table("document_fts_pg")
