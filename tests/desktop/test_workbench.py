@@ -447,3 +447,108 @@ def test_hidden_reader_still_paints_everything_in_the_background(qtbot):
     assert view.painter.pending > 0
     qtbot.waitUntil(lambda: view.painter.pending == 0, timeout=5000)
     _assert_painted(view, _expected(document.text, annotations, colors))
+
+
+def _blocks_with_highlights(view) -> set[int]:
+    document = view.body.document()
+    return {document.findBlock(p).blockNumber() for p in _painted(view)}
+
+
+def _blocks_between(view, top: float, bottom: float) -> set[int]:
+    """Numbers of the blocks whose laid-out rectangle reaches into document y top..bottom."""
+    document = view.body.document()
+    layout = document.documentLayout()
+    out = set()
+    block = document.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        if rect.bottom() >= top and rect.top() <= bottom:
+            out.add(block.blockNumber())
+        block = block.next()
+    return out
+
+
+def test_scrolled_view_edges_between_blocks_paint_the_view_whole_and_only_it(qtbot):
+    """Scrolled so that an edge of the view falls in the margin between two blocks: the draw
+    paints the blocks in view and no others, and all of them, even though painting a block
+    with a character from a fallback font (𝔊) makes it shorter and pulls the next block
+    into view."""
+    view, document, annotations, colors = _open_long(qtbot)
+    expected = _expected(document.text, annotations, colors)
+    body = view.body
+    qdoc = body.document()
+    layout = qdoc.documentLayout()
+    height = body.viewport().height()
+    assert _blocks_with_highlights(view) <= _blocks_between(view, 0, height - 1)
+    layout.documentSize()  # the whole text laid out: the scroll bar reaches every block
+    bar = body.verticalScrollBar()
+    done = _blocks_with_highlights(view)
+    for number, edge in ((30, "bottom"), (60, "top")):
+        rect = layout.blockBoundingRect(qdoc.findBlockByNumber(number))
+        gap = int(rect.bottom()) + 1  # below the block's text, in its bottom margin
+        assert gap < layout.blockBoundingRect(qdoc.findBlockByNumber(number + 1)).top()
+        bar.setValue(gap - (height - 1) if edge == "bottom" else gap)
+        top = bar.value()
+        body.viewport().grab()  # draws: paints what is in view first
+        in_view = _blocks_between(view, top, top + height - 1)
+        assert view.painter.pending > len(in_view), edge  # not the whole article
+        assert _blocks_with_highlights(view) - done <= in_view, edge
+        first = qdoc.findBlockByNumber(min(in_view)).position()
+        last = qdoc.findBlockByNumber(max(in_view))
+        _assert_painted(view, expected, first, last.position() + last.length() - 1)
+        done = _blocks_with_highlights(view)
+    qtbot.waitUntil(lambda: view.painter.pending == 0, timeout=5000)
+    _assert_painted(view, expected)
+
+
+def test_reader_shown_after_opening_paints_its_first_screen_only(qtbot):
+    """As bench_render opens an article (hidden, then shown and drawn once), with the view's
+    bottom edge in the margin between two blocks while the text below is not laid out yet:
+    where Qt's fuzzy hit test answers the end of the document."""
+    plain = _long_article()  # without characters from fallback fonts: see _paint_exposed
+    text = plain.text.replace("😀 ", "").replace(" 𝔊", "")
+    document = DocumentRecord(1, "doc-uuid", DocumentMetadata("Long article"), text, None)
+    annotations, colors = _highlights(document.text, 1200)
+    probe = ReaderView()
+    qtbot.addWidget(probe)
+    probe.resize(900, 600)
+    probe.show_document(document)
+    probe.show()
+    qtbot.waitExposed(probe)
+    qdoc = probe.body.document()
+    gap = int(qdoc.documentLayout().blockBoundingRect(qdoc.findBlockByNumber(2)).bottom()) + 1
+    chrome = probe.height() - probe.body.viewport().height()
+
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.resize(900, gap + 1 + chrome)
+    view.show_document(document)
+    view.set_annotations(annotations, colors, full=True)
+    view.show()
+    view.grab()
+    height = view.body.viewport().height()
+    assert height - 1 == gap  # the bottom edge is below block 2's text, above block 3
+    in_view = _blocks_between(view, 0, height - 1)
+    assert in_view == {0, 1, 2}
+    assert _blocks_with_highlights(view) <= in_view
+    assert view.painter.pending > view.body.document().blockCount() // 2
+    last = view.body.document().findBlockByNumber(2)
+    expected = _expected(document.text, annotations, colors)
+    _assert_painted(view, expected, 0, last.position() + last.length() - 1)
+
+
+def test_first_false_finds_where_a_prefix_ends():
+    from desktop.widgets.reader import _first_false
+
+    for hi in range(0, 40):
+        for answer in range(0, hi + 1):
+            for lo in range(0, hi + 1):
+                asked = []
+
+                def holds(n, answer=answer, asked=asked):
+                    asked.append(n)
+                    return n < answer
+
+                assert _first_false(holds, lo, hi) == max(lo, answer), (lo, hi, answer)
+                assert all(lo <= n < hi for n in asked)
+                assert all(n <= lo + 2 * max(1, answer - lo) for n in asked)
