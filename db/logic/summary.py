@@ -6,7 +6,7 @@ Each function returns a Table: a name, a header and rows, ready for a workbook s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -67,12 +67,50 @@ def actor_issue_matrix(facts: Iterable[StatementFact], scale: Sequence[tuple[int
 
 def code_frequencies(tags: Iterable[TagFact], by: str) -> Table:
     """How often each code was used, per document, coder or outlet (``by``)."""
-    counts = Counter((getattr(t, by) or "", t.code) for t in tags)
+    return code_frequency_table(Counter((getattr(t, by) or "", t.code) for t in tags), by)
+
+
+def code_frequency_table(counts: Mapping[tuple[str, str], int], by: str) -> Table:
+    """``code_frequencies`` from annotations already counted per (document/coder/outlet, code).
+
+    Sorted without regard to case, and names that differ only in case by code point, so the
+    order does not depend on the order the database gave the counts in.
+    """
     rows = sorted(
         ((k, code, n) for (k, code), n in counts.items()),
-        key=lambda r: (r[0].casefold(), r[1].casefold()),
+        key=lambda r: (r[0].casefold(), r[1].casefold(), r[0], r[1]),
     )
     return Table(f"Codes by {by}", (by, "code", "annotations"), rows)
+
+
+def tag_tallies(
+    counts: Iterable[tuple[int, int, int, int]],
+    documents: Mapping[int, tuple[str, str | None]],
+    coders: Mapping[int, str],
+    codes: Mapping[int, str],
+) -> dict[str, Counter[tuple[str, str]]]:
+    """Annotations per code by "document", "coder" and "outlet", as ``code_frequencies`` counts
+    them, from counts per (coder id, code id, document id) in one pass.
+
+    ``documents`` maps live documents to (title, outlet), ``codes`` live codes to their paths:
+    counts of others are left out. Titles (and code paths) that repeat are counted together.
+    """
+    per_document: defaultdict[tuple[int, int], int] = defaultdict(int)
+    per_coder: defaultdict[tuple[int, int], int] = defaultdict(int)
+    for coder, code, document, n in counts:  # ids first: names once per group, not per row
+        if code in codes and document in documents and coder in coders:
+            per_document[document, code] += n
+            per_coder[coder, code] += n
+    by_document: Counter[tuple[str, str]] = Counter()
+    by_outlet: Counter[tuple[str, str]] = Counter()
+    for (document, code), n in per_document.items():
+        title, outlet = documents[document]
+        by_document[title or "", codes[code]] += n
+        by_outlet[outlet or "", codes[code]] += n
+    by_coder: Counter[tuple[str, str]] = Counter()
+    for (coder, code), n in per_coder.items():
+        by_coder[coders[coder] or "", codes[code]] += n
+    return {"document": by_document, "coder": by_coder, "outlet": by_outlet}
 
 
 def statements_per_month(facts: Iterable[StatementFact]) -> Table:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.logic.summary import StatementFact
 from db.models import Actor, Annotation, Coder, Document, Issue, Statement
 from db.ops.positions import stance_scale
 from db.queries.codes import code_paths
@@ -190,3 +191,28 @@ def count_statements(session: Session, criteria: StatementFilter | None = None) 
     """How many statements ``list_statements`` would give, counted in SQL."""
     listed = statements_query(criteria).order_by(None).subquery()
     return session.scalar(select(func.count()).select_from(listed)) or 0
+
+
+def list_statement_facts(
+    session: Session, criteria: StatementFilter | None = None
+) -> list[StatementFact]:
+    """What ``list_statements`` lists, in its order, as seven columns instead of twenty-one.
+
+    The same joins and filters (``statements_query`` with its columns swapped), so summaries and
+    networks of 100,000 statements skip the quotes, UUIDs and timestamps and build a tuple per
+    row, not a record: about half the time of ``list_statements``.
+    """
+    paths = issue_paths(session)
+    query = statements_query(criteria).with_only_columns(
+        Document.id,
+        Document.published,
+        Document.outlet,
+        Coder.name,
+        Actor.name,
+        Issue.id,
+        Statement.stance,
+    )
+    return [
+        StatementFact(doc, published, outlet, coder, actor, paths.get(issue, ""), stance)
+        for doc, published, outlet, coder, actor, issue, stance in session.execute(query)
+    ]

@@ -10,7 +10,7 @@ from db.exports.atomic import atomic_path
 from db.exports.csvfile import write_csv
 from db.logic import networks
 from db.logic.csvcells import neutralise
-from db.queries.positions import StatementFilter, list_statements
+from db.queries.positions import StatementFilter, list_statement_facts
 
 KINDS = ("two-mode", "congruence", "conflict")
 
@@ -27,7 +27,7 @@ def network_edges(
 ) -> list[networks.Edge]:
     facts = [
         networks.Fact(s.document_id, s.actor, s.issue, s.stance)
-        for s in list_statements(session, criteria)
+        for s in list_statement_facts(session, criteria)
     ]
     if dedupe:
         facts = networks.deduplicate(facts)

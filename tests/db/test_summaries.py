@@ -1,6 +1,7 @@
 """Summaries from a scripted set of statements: matrix by hand, XLSX, CSVs, GraphML, brief."""
 
 import csv
+from datetime import date
 
 import networkx as nx
 import pytest
@@ -9,6 +10,9 @@ from openpyxl import load_workbook
 
 from db.cli import main as cli_main
 from db.logic.networks import Fact, one_mode, two_mode
+from db.logic.summary import StatementFact, Table, code_frequencies, code_frequency_table
+from db.queries.positions import StatementFilter, list_statement_facts, list_statements
+from db.summaries.tables import tag_counts, tag_facts, write_summary
 
 # (article fragment, quote, actor, issue, stance)
 SCRIPT = [
@@ -177,3 +181,77 @@ def test_cli_summary_brief_network(scripted, tmp_path, capsys):
     assert "1 file(s)" in out and "2 issue(s)" in out and "edges written" in out
     assert cli_main(["export", "brief", project, "-o", str(tmp_path / "b.pdf")]) == 1
     assert "not “.pdf”" in capsys.readouterr().err
+
+
+def test_workbook_reads_back_as_the_csv_folder(scripted, tmp_path):
+    """The workbook (SpreadsheetML written directly) holds what the CSV folder holds; the tags
+    counted in SQL give the tables that counting one row per tag gives; the statements' seven
+    columns are what ``list_statements`` lists."""
+    service = scripted
+    docs = [d.id for d in service.documents()]
+    frames, _ = service.create_code("=Frames")  # formula-like: neutralised in both
+    blame, _ = service.create_code("Blame & <shame>", parent_id=frames)
+    spaced, _ = service.create_code(" spaced ")
+    gone, _ = service.create_code("Gone")
+    ann, bob = service.coder_id, service.ensure_coder("bob")
+    service.annotate(docs[0], ann, 0, 5, [blame, spaced])
+    service.annotate(docs[0], bob, 3, 9, [blame])
+    service.annotate(docs[1], bob, 0, 4, [frames, gone])
+    dropped, _ = service.annotate(docs[1], ann, 5, 9, [blame])
+    service.annotate(docs[-1], ann, 0, 4, [blame])
+    service.delete_annotation(dropped)
+    service.delete_code(gone)
+    service.delete_documents([docs[-1]])
+
+    written = service.export_summary(tmp_path / "tables")
+    service.export_summary(tmp_path / "summary.xlsx")
+    book = load_workbook(tmp_path / "summary.xlsx")
+    assert len(book.worksheets) == len(written) == 5
+    for sheet, path in zip(book.worksheets, written, strict=True):
+        with path.open(encoding="utf-8", newline="") as f:
+            expected = list(csv.reader(f))
+        values = [["" if v is None else str(v) for v in row] for row in sheet.values]
+        assert values == expected, sheet.title
+        assert sheet.freeze_panes == "A2"
+        assert all(c.font.b for c in sheet[1]) and not any(c.font.b for c in sheet[2])
+        assert all(isinstance(c.value, int) for c in sheet[2][-1:])
+    by_coder = [row for row in book["Codes by coder"].values][1:]
+    assert ("bob", "'=Frames", 1) in by_coder and ("ann", "spaced", 1) in by_coder
+    assert not any("Gone" in row[1] for row in by_coder)
+
+    with service.project.read() as s:
+        for coders in (None, frozenset({"bob"})):
+            counts, facts = tag_counts(s, coders), tag_facts(s, coders)
+            for by in ("document", "coder", "outlet"):
+                assert code_frequency_table(counts[by], by) == code_frequencies(facts, by)
+        for criteria in (None, StatementFilter(stances=frozenset({-1}))):
+            assert list_statement_facts(s, criteria) == [
+                StatementFact(
+                    r.document_id, r.published, r.outlet, r.coder, r.actor, r.issue, r.stance
+                )
+                for r in list_statements(s, criteria)
+            ]
+
+
+def test_workbook_cells_of_every_kind(tmp_path):
+    rows = [
+        (" padded ", 1, -2.5, True),
+        ("=1+1", -3, None, False),
+        ('Tom & Jerry <3> "quoted" 🕊️\nnext line', 0, 1e-05, None),
+        ("bell\x07 dropped", 10**12, 0.1, True),
+    ]
+    target = tmp_path / "cells.xlsx"
+    write_summary(
+        [Table("A name longer than thirty-one characters", ("t", "i", "f", "b"), rows)], target
+    )
+    book = load_workbook(target)
+    assert book.sheetnames == ["A name longer than thirty-one c"]
+    assert list(book.active.values)[1:] == [
+        (" padded ", 1, -2.5, True),
+        ("'=1+1", -3, None, False),
+        ('Tom & Jerry <3> "quoted" 🕊️\nnext line', 0, 1e-05, None),
+        ("bell dropped", 10**12, 0.1, True),
+    ]
+    with pytest.raises(TypeError):
+        write_summary([Table("Dates", ("d",), [(date(2024, 1, 1),)])], tmp_path / "d.xlsx")
+    assert not (tmp_path / "d.xlsx").exists()
