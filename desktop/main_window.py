@@ -354,6 +354,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             self.search_panel.set_codes(active)
         elif changes.code_counts:
             self.codes.update_counts(read(self.service.codes, default=[]))
+            if self.articles.filters_by_code():  # which articles carry it may have changed
+                self.articles.apply_filters()
         if reset or changes.documents:
             self.documents.set_rows(read(self.service.documents, default=[]))
             self.articles.set_outlets(read(self.service.outlets, default=[]))

@@ -129,6 +129,9 @@ class ArticlesPanel(QWidget):
             status=status,
         )
 
+    def filters_by_code(self) -> bool:
+        return self.code.currentData() is not None
+
     def apply_filters(self) -> None:
         self._quiet = True
         self.proxy.set_criteria(self.criteria())

@@ -417,3 +417,18 @@ def test_dragging_files_over_the_window_is_accepted(qtbot, window, corpus_files)
     refused.ignore()
     window.dragEnterEvent(refused)
     assert not refused.isAccepted()
+
+
+def test_the_code_filter_follows_new_tags(qtbot, window, corpus_files):
+    code = window.create_code("Truce")
+    import_and_wait(qtbot, window, corpus_files)
+    panel = window.articles
+    panel.code.setCurrentIndex(panel.code.findData(code))
+    assert window.documents_proxy.rowCount() == 0
+    rows = [window.documents.document_at(i) for i in range(window.documents.rowCount())]
+    (doc,) = [r.id for r in rows if PASSAGE in window.service.document(r.id).text]
+    window.open_document(doc)  # from elsewhere: the filtered list does not show it
+    window.reader.find_and_select(PASSAGE)
+    assert window.apply_code(code) is not None, window.last_error  # only a count changed
+    assert window.documents_proxy.rowCount() == 1
+    assert window.documents_proxy.index(0, 0).data(ID_ROLE) == doc
