@@ -6,6 +6,7 @@ and projects (file_actions.py).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from PySide6.QtCore import Qt, QThreadPool
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from db.changes import Changes
 from db.logic.aliases import AliasMatcher
-from db.records import AnnotationRecord, CoderRecord
+from db.records import AnnotationRecord, CoderRecord, DocumentRow
 from desktop import theme
 from desktop.coding_actions import CodingActions
 from desktop.compare_actions import CompareActions
@@ -359,13 +360,21 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         if reset or changes.documents:
             self.documents.set_rows(read(self.service.documents, default=[]))
             self.articles.set_outlets(read(self.service.outlets, default=[]))
-        elif changes.annotations_of:  # only the counts of these rows changed
-            ids = sorted(changes.annotations_of)
-            self.documents.update_rows(read(self.service.documents, ids, default=[]))
+        current = self.reader.document
+        annotations = None  # the open article's, when they changed: read once, used twice
+        if current is not None and (changes.codebook or current.id in changes.annotations_of):
+            annotations = read(self.service.annotations, current.id, default=[])
+        if not (reset or changes.documents) and changes.annotations_of:
+            # Only these rows' counts changed; the open article's come from its annotations.
+            counted = current.id if annotations is not None else None
+            others = sorted(changes.annotations_of - {counted})
+            rows = read(self.service.documents, others, default=[]) if others else []
+            if counted in changes.annotations_of and (row := self._counted(counted, annotations)):
+                rows.append(row)
+            self.documents.update_rows(rows)
         self._show_counts()
         if reset or changes.positions:  # set too when a changed passage carries a statement
             self.refresh_positions()
-        current = self.reader.document
         if current is None:
             return
         if changes.documents:
@@ -376,8 +385,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
                 return
             self.reader.update_metadata(document)
             self._show_notes()
-        if changes.codebook or current.id in changes.annotations_of:
-            self._reload_annotations()
+        if annotations is not None:
+            self._reload_annotations(annotations=annotations)
 
     def reload_coders(self) -> None:
         coders = self.controller.read(self.service.coders, default=[])
@@ -439,11 +448,23 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
                 self.service.save_reading_position, document.id, self.reader.visible_offset()
             )
 
-    def _reload_annotations(self, full: bool = False) -> None:
+    def _counted(self, document_id: int, annotations: list[AnnotationRecord]) -> DocumentRow | None:
+        """The article's list row with its counts taken from its (everyone's) annotations."""
+        row = self.documents.row_of(document_id)
+        if row is None:
+            return None
+        mine = sum(a.coder_id == self.controller.coder_id for a in annotations)
+        old = self.documents.document_at(row)
+        return dataclasses.replace(old, n_annotations=len(annotations), n_mine=mine)
+
+    def _reload_annotations(
+        self, full: bool = False, annotations: list[AnnotationRecord] | None = None
+    ) -> None:
         document = self.reader.document
         if document is None:
             return
-        annotations = self.controller.read(self.service.annotations, document.id, default=[])
+        if annotations is None:
+            annotations = self.controller.read(self.service.annotations, document.id, default=[])
         hidden = self.coders.hidden_ids()
         annotations = [a for a in annotations if a.coder_id not in hidden]
         self.reader.set_annotations(annotations, self._colors(annotations), full=full)
