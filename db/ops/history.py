@@ -194,9 +194,14 @@ def _free_shortcuts(session: Session, rows: dict[int, State]) -> dict[int, State
     return fixed
 
 
-def changes_of(session: Session, *state_sets: dict[str, State]) -> Changes:
+def changes_of(
+    session: Session, *state_sets: dict[str, State], created: frozenset[str] = frozenset()
+) -> Changes:
+    """What these before/after states touched. ``created``: keys of rows this very edit made
+    (a highlight made now carries no statement unless the edit recorded one too)."""
     documents, codebook, positions, annotations_of = False, False, False, set()
     annotation_ids: set[int] = set()
+    existing: set[int] = set()
     for states in state_sets:
         for key, state in states.items():
             kind, row_id = _split(key)
@@ -204,11 +209,13 @@ def changes_of(session: Session, *state_sets: dict[str, State]) -> Changes:
                 annotations_of.add(state["document_id"])
             if kind == "annotation":
                 annotation_ids.add(row_id)
+                if key not in created:
+                    existing.add(row_id)
             codebook |= kind == "code"
             documents |= kind == "document"
             positions |= kind in ("actor", "issue", "statement")
-    if not positions and annotation_ids:  # a statement's list row shows its passage
-        positions = _have_statements(session, annotation_ids)
+    if not positions and existing:  # a statement's list row shows its passage
+        positions = _have_statements(session, existing)
     return Changes(
         documents,
         frozenset(annotations_of),
@@ -265,7 +272,9 @@ class Recorder:
         )
         self.session.add(event)
         self.session.flush()
-        return changes_of(self.session, before, after).with_event(event.id, self.summary)
+        created = frozenset(k for k, v in before.items() if v is None)
+        changes = changes_of(self.session, before, after, created=created)
+        return changes.with_event(event.id, self.summary)
 
 
 def undo(session: Session, coder_id: int | None, event_id: int) -> Changes:

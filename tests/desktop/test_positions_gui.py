@@ -279,3 +279,23 @@ def test_positions_list_is_read_when_shown_and_a_page_at_a_time(
         panel.model.fetchMore()
     quotes = [panel.model.statement_at(r).quote for r in range(panel.model.rowCount())]
     assert quotes == [text[i * 10 : i * 10 + 8] for i in range(5)]  # every row, in order, once
+
+
+def test_deleting_a_highlight_takes_its_statement_off_the_list_and_undo_brings_it_back(
+    qtbot, window, corpus_files
+):
+    show_positions(window)
+    import_and_wait(qtbot, window, corpus_files)
+    doc = open_titled(window, PASSAGE)
+    start = window.reader.document.text.index(PASSAGE)
+    window.reader.select_span(start, start + len(PASSAGE))
+    window.apply_code(window.create_code("Truce"))  # a plain highlight: the list stays as it was
+    window.service.code_position(doc, start, start + 10, "Hamas", "Truce", -1)
+    window.refresh_positions()
+    assert window.positions.model.rowCount() == 1
+    annotations = window.service.annotations(doc)
+    (highlight,) = [a for a in annotations if (a.start, a.end) == (start, start + 10)]
+    window.delete_annotation(highlight.id)
+    assert window.positions.model.rowCount() == 0
+    window.undo_action.trigger()
+    assert window.positions.model.rowCount() == 1
