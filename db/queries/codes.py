@@ -41,8 +41,21 @@ def list_codes(
             select(CodeTally.code_id, func.sum(CodeTally.n), mine).group_by(CodeTally.code_id)
         )
     }
-    codes = session.scalars(
-        select(Code).where(Code.deleted_at.is_(None)).order_by(Code.position, Code.id)
+    codes = session.execute(  # plain rows, not ORM objects: the codebook is read on every click
+        select(
+            Code.id,
+            Code.uuid,
+            Code.name,
+            Code.parent_id,
+            Code.color,
+            Code.description,
+            Code.shortcut,
+            Code.archived,
+            Code.position,
+            Code.version,
+        )
+        .where(Code.deleted_at.is_(None))
+        .order_by(Code.position, Code.id)
     ).all()
     paths = code_paths([(c.id, c.name, c.parent_id) for c in codes])
     return [
