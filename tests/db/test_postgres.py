@@ -1,6 +1,7 @@
 """The same core on a real PostgreSQL server: migrations, import, coding, export."""
 
 import csv
+import time
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -64,6 +65,16 @@ def test_search_undo_and_history_on_postgres(pg_url, corpus_files):
         service.close()
 
 
+def eventually(check, seconds: float = 5.0) -> bool:
+    """Whether ``check()`` turns true within ``seconds`` (asked every 20 ms)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def test_watcher_sees_other_coders_edits_on_postgres(pg_url, corpus_files):
     ann, bob = ProjectService.open(pg_url), ProjectService.open(pg_url)
     try:
@@ -72,7 +83,7 @@ def test_watcher_sees_other_coders_edits_on_postgres(pg_url, corpus_files):
         watcher = bob.watcher()
         assert not watcher.poll()
         ann.create_code("Truce")
-        assert watcher.poll() and not watcher.poll()
+        assert eventually(watcher.poll) and not watcher.poll()  # the notice takes a moment
         bob.create_code("Ceasefire")  # bob's own edit is not news to bob
         assert not watcher.poll()
         watcher.close()

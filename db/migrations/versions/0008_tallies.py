@@ -78,15 +78,26 @@ SQLITE_TRIGGERS = tuple(
 # 500,000 highlights), so it counts once per statement over the transition tables instead. Only
 # removing a highlight outright stays per row: its tags must still be there to be counted, and a
 # statement trigger runs after the cascade has removed them.
-def _add_annotations(rows: str) -> str:
+def _count_annotations(rows: str) -> str:
     return f"""INSERT INTO annotation_tally (document_id, coder_id, n)
     SELECT document_id, coder_id, count(*) FROM {rows} WHERE deleted_at IS NULL
     GROUP BY document_id, coder_id
-    ON CONFLICT (document_id, coder_id) DO UPDATE SET n = annotation_tally.n + EXCLUDED.n;
-    INSERT INTO code_tally (code_id, coder_id, n)
-    SELECT ac.code_id, r.coder_id, count(*) FROM {rows} AS r
-    JOIN annotation_code AS ac ON ac.annotation_id = r.id WHERE r.deleted_at IS NULL
-    GROUP BY ac.code_id, r.coder_id
+    ON CONFLICT (document_id, coder_id) DO UPDATE SET n = annotation_tally.n + EXCLUDED.n;"""
+
+
+def _their_tags(rows: str) -> str:
+    """The tags of a statement's highlights, per (code, coder), live highlights only. LATERAL
+    keeps it to index lookups: a join let the planner read every tag for a few rows."""
+    return f"""SELECT ac.code_id, r.coder_id, count(*) AS n FROM {rows} AS r
+    CROSS JOIN LATERAL (
+        SELECT code_id FROM annotation_code WHERE annotation_id = r.id OFFSET 0  -- no pull-up
+    ) AS ac
+    WHERE r.deleted_at IS NULL GROUP BY ac.code_id, r.coder_id"""
+
+
+def _add_annotations(rows: str) -> str:
+    return f"""{_count_annotations(rows)}
+    INSERT INTO code_tally (code_id, coder_id, n) {_their_tags(rows)}
     ON CONFLICT (code_id, coder_id) DO UPDATE SET n = code_tally.n + EXCLUDED.n;"""
 
 
@@ -95,17 +106,16 @@ def _remove_annotations(rows: str) -> str:
     FROM (SELECT document_id, coder_id, count(*) AS n FROM {rows} WHERE deleted_at IS NULL
           GROUP BY document_id, coder_id) AS r
     WHERE t.document_id = r.document_id AND t.coder_id = r.coder_id;
-    UPDATE code_tally AS t SET n = t.n - r.n
-    FROM (SELECT ac.code_id, o.coder_id, count(*) AS n FROM {rows} AS o
-          JOIN annotation_code AS ac ON ac.annotation_id = o.id WHERE o.deleted_at IS NULL
-          GROUP BY ac.code_id, o.coder_id) AS r
+    UPDATE code_tally AS t SET n = t.n - r.n FROM ({_their_tags(rows)}) AS r
     WHERE t.code_id = r.code_id AND t.coder_id = r.coder_id;"""
 
 
 def _tags(rows: str) -> str:
-    """A statement's tags counted per (code, coder of a live highlight)."""
+    """A statement's tags counted per (code, coder of a live highlight), by index lookups."""
     return f"""SELECT r.code_id, a.coder_id, count(*) AS n FROM {rows} AS r
-    JOIN annotation AS a ON a.id = r.annotation_id WHERE a.deleted_at IS NULL
+    CROSS JOIN LATERAL (
+        SELECT coder_id FROM annotation WHERE id = r.annotation_id AND deleted_at IS NULL LIMIT 1
+    ) AS a
     GROUP BY r.code_id, a.coder_id"""
 
 
@@ -126,8 +136,8 @@ def _function(name: str, body: str, result: str = "NULL") -> str:
 
 
 PG_TRIGGERS = {  # name: (function body, trigger clause)
-    "annotation_tally_insert": (
-        _add_annotations("new_rows"),
+    "annotation_tally_insert": (  # a new highlight's tags come after it: nothing to count
+        _count_annotations("new_rows"),
         "AFTER INSERT ON annotation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT",
     ),
     "annotation_tally_update": (
