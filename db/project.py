@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -23,7 +24,8 @@ SQLITE_NEEDED = (3, 35)
 
 
 class Project:
-    """A migrated project database. Sessions are short: one per user action, never shared."""
+    """A migrated project database. Sessions are short: one per user action (or one snapshot of
+    several reads), never shared between threads."""
 
     def __init__(self, target: str | Path, *, create: bool = True) -> None:
         self.url = project_url(target)
@@ -40,6 +42,7 @@ class Project:
             self.engine.dispose()
             raise ProjectOpenError(f"Cannot open {self.name}: {_reason(exc)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._snapshot: ContextVar[Session | None] = ContextVar(f"read-{id(self)}", default=None)
 
     @property
     def name(self) -> str:
@@ -79,14 +82,31 @@ class Project:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._sessions()
+        shared = self._snapshot.get()
+        session = shared or self._sessions()
         try:
             yield session
         except (DatabaseError, OperationalError) as exc:
             raise ProjectOpenError(f"Cannot read {self.name}: {_reason(exc)}") from exc
         finally:
-            session.rollback()
-            session.close()
+            if shared is None:
+                session.rollback()
+                session.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in this block (in this thread) share one session: one connection check, BEGIN
+        and ROLLBACK instead of one per read (on a server, three round trips each). Writes
+        keep their own sessions."""
+        if self._snapshot.get() is not None:
+            yield
+            return
+        with self.read() as session:
+            token = self._snapshot.set(session)
+            try:
+                yield
+            finally:
+                self._snapshot.reset(token)
 
     def ensure_coder(self, name: str) -> int:
         """The id of the coder with this name, created on first use."""

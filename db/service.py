@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from db.changes import Changes
@@ -215,6 +215,10 @@ class ProjectService:
         return self.project.ensure_coder(name)
 
     # Reading -----------------------------------------------------------------------------
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Several reads through one session: see ``Project.snapshot`` (a window refresh)."""
+        return self.project.snapshot()
+
     def documents(self, ids: Iterable[int] | None = None) -> list[DocumentRow]:
         """The document list, or just the rows of these documents."""
         with self.project.read() as s:

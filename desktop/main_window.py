@@ -341,7 +341,11 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         return self.controller.run(action, *args, **kwargs)
 
     def refresh(self, changes: Changes, reset: bool = False) -> None:
-        """Reload only what ``changes`` says changed."""
+        """Reload only what ``changes`` says changed, all reads through one session."""
+        with self.service.snapshot():
+            self._refresh(changes, reset)
+
+    def _refresh(self, changes: Changes, reset: bool) -> None:
         read = self.controller.read
         if reset or changes.documents or (changes.annotations_of and self._coder_counts_shown()):
             self.reload_coders()

@@ -10,6 +10,7 @@ from db import migrate
 from db.errors import ProjectOpenError
 from db.models import Base
 from db.project import Project
+from db.service import ProjectService
 
 
 def test_empty_file_migrates_to_head_with_no_drift(tmp_path):
@@ -239,3 +240,24 @@ def test_upgrading_a_postgres_project_indexes_its_articles_for_search(pg_url):
         assert service.search("cairo") == []
     finally:
         service.close()
+
+
+def test_reads_in_a_snapshot_share_one_session(project_path):
+    """A window refresh reads through one session (one connection check, BEGIN and ROLLBACK
+    for all its reads); reads give the same answers, and later ones see others' commits."""
+    service, other = ProjectService.open(project_path), ProjectService.open(project_path)
+    try:
+        service.create_code("Truce")
+        with service.snapshot():
+            with service.project.read() as first, service.project.read() as second:
+                assert first is second
+            assert [c.name for c in service.codes()] == ["Truce"]
+            other.create_code("Ceasefire")
+            assert [c.name for c in service.codes()] == ["Truce", "Ceasefire"]
+        with service.project.read() as later:
+            assert later is not first
+        service.create_code("Aid")  # writes keep their own transaction meanwhile
+        assert len(service.codes()) == 3
+    finally:
+        service.close()
+        other.close()
