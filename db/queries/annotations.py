@@ -1,10 +1,8 @@
-"""Annotations of a document, with their codes, in two queries whatever their number."""
+"""Annotations of a document, with their codes, in one query whatever their number."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from db.models import Annotation, AnnotationCode, Coder
@@ -12,14 +10,8 @@ from db.records import AnnotationRecord
 
 
 def annotations_of(session: Session, document_id: int) -> list[AnnotationRecord]:
-    tags: dict[int, list[int]] = defaultdict(list)
-    for annotation_id, code_id in session.execute(
-        select(AnnotationCode.annotation_id, AnnotationCode.code_id)
-        .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
-        .where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
-        .order_by(AnnotationCode.created_at)
-    ):
-        tags[annotation_id].append(code_id)
+    """Live annotations of a document with their codes (in tagging order), in one query: a row
+    per (annotation, code), folded here (read after every click: a round trip saved)."""
     rows = session.execute(
         select(
             Annotation.id,
@@ -33,11 +25,25 @@ def annotations_of(session: Session, document_id: int) -> list[AnnotationRecord]
             Annotation.memo,
             Annotation.created_at,
             Annotation.modified_at,
+            AnnotationCode.code_id,
         )
         .join(Coder, Coder.id == Annotation.coder_id)
+        .outerjoin(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
         .where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
-        .order_by(Annotation.start, Annotation.end, Annotation.id)
+        .order_by(
+            Annotation.start,
+            Annotation.end,
+            Annotation.id,
+            AnnotationCode.created_at,
+            AnnotationCode.code_id,
+        )
     )
+    annotations: list[tuple[Row, list[int]]] = []  # in order, each with its codes
+    for r in rows:
+        if not annotations or annotations[-1][0].id != r.id:
+            annotations.append((r, []))
+        if r.code_id is not None:
+            annotations[-1][1].append(r.code_id)
     return [
         AnnotationRecord(
             id=r.id,
@@ -49,9 +55,9 @@ def annotations_of(session: Session, document_id: int) -> list[AnnotationRecord]
             end=r.end,
             quote=r.quote,
             memo=r.memo,
-            code_ids=tuple(tags.get(r.id, ())),
+            code_ids=tuple(codes),
             created_at=r.created_at,
             modified_at=r.modified_at,
         )
-        for r in rows
+        for r, codes in annotations
     ]

@@ -35,13 +35,12 @@ def list_codes(
 ) -> list[CodeRecord]:
     """Live codes, parents before children, siblings in their set order."""
     mine = func.sum(case((CodeTally.coder_id == coder_id, CodeTally.n), else_=0))
-    counts = {
-        code_id: (n or 0, m or 0)
-        for code_id, n, m in session.execute(
-            select(CodeTally.code_id, func.sum(CodeTally.n), mine).group_by(CodeTally.code_id)
-        )
-    }
-    codes = session.execute(  # plain rows, not ORM objects: the codebook is read on every click
+    counts = (
+        select(CodeTally.code_id, func.sum(CodeTally.n).label("n"), mine.label("mine"))
+        .group_by(CodeTally.code_id)
+        .subquery()
+    )
+    codes = session.execute(  # one query, plain rows: the codebook is read after every click
         select(
             Code.id,
             Code.uuid,
@@ -53,7 +52,10 @@ def list_codes(
             Code.archived,
             Code.position,
             Code.version,
+            func.coalesce(counts.c.n, 0).label("n_annotations"),
+            func.coalesce(counts.c.mine, 0).label("n_mine"),
         )
+        .outerjoin(counts, counts.c.code_id == Code.id)
         .where(Code.deleted_at.is_(None))
         .order_by(Code.position, Code.id)
     ).all()
@@ -68,8 +70,8 @@ def list_codes(
             color=c.color,
             description=c.description,
             shortcut=c.shortcut,
-            n_annotations=counts.get(c.id, (0, 0))[0],
-            n_mine=counts.get(c.id, (0, 0))[1],
+            n_annotations=int(c.n_annotations),
+            n_mine=int(c.n_mine),
             archived=c.archived,
             position=c.position,
             version=c.version,
