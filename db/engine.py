@@ -6,12 +6,15 @@ foreign keys (off by default in SQLite!) and a busy timeout so a short lock wait
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 
 BUSY_TIMEOUT_MS = 5000
+RECENTLY = 1.0
 
 
 def project_url(target: str | Path) -> str:
@@ -35,7 +38,8 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     if not is_sqlite(url):  # a silent network must not freeze the window for minutes
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        engine = create_engine(url, connect_args={"connect_timeout": 5})
+        _ping_when_idle(engine)
         # Bulk inserts as multi-row INSERTs (SQLAlchemy's "insertmanyvalues", 1,000 rows a
         # statement) rather than one statement a row: the count and search-index triggers
         # fire once per statement (migrations 0007, 0008).
@@ -44,6 +48,26 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled server connection before use unless it was in use within the last
+    RECENTLY seconds (SQLAlchemy's pessimistic handling, checking every checkout, cost a
+    round trip per read: two on every click). A dead one is replaced before it is used."""
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy) -> None:
+        used = record.info.get("used_at")
+        if used is not None and time.monotonic() - used < RECENTLY:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_connection, record) -> None:
+        record.info["used_at"] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -5,6 +5,7 @@ import time
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
 
 from db.models import Base
 from db.service import ProjectService
@@ -110,3 +111,21 @@ def test_merge_a_sqlite_copy_into_a_postgres_master(pg_url, corpus_files, tmp_pa
         assert [a.coder_name for a in master.annotations(doc)] == ["ann"]
     finally:
         master.close()
+
+
+def test_a_dropped_server_connection_is_replaced_before_use(pg_url, monkeypatch):
+    import db.engine
+
+    monkeypatch.setattr(db.engine, "RECENTLY", 0.0)  # as if the connection had idled a while
+    service = ProjectService.open(pg_url)
+    try:
+        service.create_code("Truce")
+        with service.project.engine.connect() as c:
+            pid = c.execute(text("SELECT pg_backend_pid()")).scalar()
+        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            assert c.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+        admin.dispose()
+        assert [code.name for code in service.codes()] == ["Truce"]  # no error: reconnected
+    finally:
+        service.close()
