@@ -7,6 +7,7 @@ must leave them exact, on SQLite and on PostgreSQL alike.
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -83,16 +84,9 @@ def exercise(service: ProjectService, corpus_files) -> None:
     assert service.documents([first])[0].n_annotations == 1
 
 
-def test_tallies_follow_every_change_on_sqlite(project_path, corpus_files):
-    service = ProjectService.open(project_path)
-    try:
-        exercise(service, corpus_files)
-    finally:
-        service.close()
-
-
-def test_tallies_follow_every_change_on_postgres(pg_url, corpus_files):
-    service = ProjectService.open(pg_url)
+@pytest.mark.parametrize("backend", ["project_path", "pg_url"], ids=["sqlite", "postgres"])
+def test_tallies_follow_every_change(backend, request, corpus_files):
+    service = ProjectService.open(request.getfixturevalue(backend))
     try:
         exercise(service, corpus_files)
     finally:
