@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from db.errors import InvalidInput
 from db.logic import search_query
 from db.logic.search_query import Term
+from db.logic.search_vector import fold
 from db.models import Document
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around each hit in highlight() output
@@ -50,7 +51,6 @@ FIRST_PAGE, LAST_PAGE = 16, 1024  # texts per PostgreSQL query: the first, the m
 
 _TOKEN_PART = re.compile(r"[^\W_]+")  # FTS5 splits "a_b" too
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-_COMBINING = re.compile(r"[\u0300-\u036f]+")  # as migration 0007 drops them
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +279,7 @@ def to_tsquery(node: Node, *, exact: bool = True) -> str | None:
 
 
 def _lexeme(word: str) -> str:
-    folded = _COMBINING.sub("", unicodedata.normalize("NFD", word))
+    folded = fold(word)
     return "'" + folded.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
