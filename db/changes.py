@@ -17,6 +17,9 @@ class Changes:
     """Actors, issues or statements changed."""
     code_counts: bool = False
     """Tags were added or removed: the codes' usage counts changed, nothing else about them."""
+    code_deltas: tuple[tuple[int, int, int], ...] | None = None
+    """With ``code_counts``: how each count moved, as (code, coder, change in live tags), so a
+    view can shift its counts without reading them; None when unknown (read them again)."""
     event_id: int | None = None
     """The history entry that records this edit (the GUI puts it on the undo stack)."""
     summary: str = ""
@@ -31,6 +34,18 @@ class Changes:
             self.codebook or other.codebook,
             self.positions or other.positions,
             self.code_counts or other.code_counts,
+            _joined_deltas(self, other),
             other.event_id or self.event_id,
             other.summary or self.summary,
         )
+
+
+def _joined_deltas(*changes: Changes) -> tuple[tuple[int, int, int], ...] | None:
+    """Both edits' count changes, or None when either moved counts by an unknown amount."""
+    joined: list[tuple[int, int, int]] = []
+    for c in changes:
+        if c.code_counts:
+            if c.code_deltas is None:
+                return None
+            joined += c.code_deltas
+    return tuple(joined)

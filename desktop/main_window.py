@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from db.changes import Changes
 from db.logic.aliases import AliasMatcher
 from db.records import AnnotationRecord, CoderRecord, DocumentRow
-from desktop import theme
+from desktop import heap, theme
 from desktop.coding_actions import CodingActions
 from desktop.compare_actions import CompareActions
 from desktop.dialogs.metadata import MetadataDialog
@@ -320,6 +320,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         last = self.settings.value(self._last_document_key())
         if not (last is not None and self.articles.select_document(int(last))):
             self.articles.select_first()
+        heap.settle()
 
     def switch_project(self, controller: ProjectController) -> None:
         self._remember_position()
@@ -358,7 +359,10 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             self.articles.set_codes(active)
             self.search_panel.set_codes(active)
         elif changes.code_counts:
-            self.codes.update_counts(read(self.service.codes, default=[]))
+            if changes.code_deltas is not None:  # our own edit says by how much: no read
+                self.codes.shift_counts(changes.code_deltas, self.controller.coder_id)
+            else:
+                self.codes.update_counts(read(self.service.codes, default=[]))
             if self.articles.filters_by_code():  # which articles carry it may have changed
                 self.articles.apply_filters()
         if reset or changes.documents:

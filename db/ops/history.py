@@ -8,9 +8,9 @@ A row that did not exist is stored as None and restored as soft-deleted.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -225,6 +225,22 @@ def changes_of(
     )
 
 
+def tag_deltas(
+    before: dict[str, State], after: dict[str, State]
+) -> tuple[tuple[int, int, int], ...]:
+    """How the codes' usage counts moved from ``before`` to ``after``: (code, coder, change),
+    counting each live highlight's tags, as the tallies of migration 0008 do."""
+    moved: Counter[tuple[int, int]] = Counter()
+    for key in before.keys() | after.keys():
+        if _split(key)[0] != "annotation":
+            continue
+        for state, sign in ((before.get(key), -1), (after.get(key), 1)):
+            if state is not None and state["deleted_at"] is None:
+                for code_id in state["codes"]:
+                    moved[code_id, state["coder_id"]] += sign
+    return tuple((code, coder, n) for (code, coder), n in sorted(moved.items()) if n)
+
+
 def _have_statements(session: Session, annotation_ids: Iterable[int]) -> bool:
     """Whether any of these annotations carries a statement (so the Positions list changed)."""
     return any(
@@ -274,6 +290,8 @@ class Recorder:
         self.session.flush()
         created = frozenset(k for k, v in before.items() if v is None)
         changes = changes_of(self.session, before, after, created=created)
+        if changes.code_counts:  # exact here: both states were read in this transaction
+            changes = replace(changes, code_deltas=tag_deltas(before, after))
         return changes.with_event(event.id, self.summary)
 
 

@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Annotation, AnnotationCode, Coder
 from db.records import AnnotationRecord
 
+# Built once: read after every click, where building the statement cost ~0.4 ms a time.
+_ANNOTATIONS_OF = (
+    select(
+        Annotation.id,
+        Annotation.uuid,
+        Annotation.document_id,
+        Annotation.coder_id,
+        Coder.name,
+        Annotation.start,
+        Annotation.end,
+        Annotation.quote,
+        Annotation.memo,
+        Annotation.created_at,
+        Annotation.modified_at,
+        AnnotationCode.code_id,
+    )
+    .join(Coder, Coder.id == Annotation.coder_id)
+    .outerjoin(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
+    .where(Annotation.document_id == bindparam("document_id"), Annotation.deleted_at.is_(None))
+    .order_by(
+        Annotation.start,
+        Annotation.end,
+        Annotation.id,
+        AnnotationCode.created_at,
+        AnnotationCode.code_id,
+    )
+)
+
 
 def annotations_of(session: Session, document_id: int) -> list[AnnotationRecord]:
     """Live annotations of a document with their codes (in tagging order), in one query: a row
     per (annotation, code), folded here (read after every click: a round trip saved)."""
-    rows = session.execute(
-        select(
-            Annotation.id,
-            Annotation.uuid,
-            Annotation.document_id,
-            Annotation.coder_id,
-            Coder.name,
-            Annotation.start,
-            Annotation.end,
-            Annotation.quote,
-            Annotation.memo,
-            Annotation.created_at,
-            Annotation.modified_at,
-            AnnotationCode.code_id,
-        )
-        .join(Coder, Coder.id == Annotation.coder_id)
-        .outerjoin(AnnotationCode, AnnotationCode.annotation_id == Annotation.id)
-        .where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
-        .order_by(
-            Annotation.start,
-            Annotation.end,
-            Annotation.id,
-            AnnotationCode.created_at,
-            AnnotationCode.code_id,
-        )
-    )
+    rows = session.execute(_ANNOTATIONS_OF, {"document_id": document_id})
     annotations: list[tuple[Row, list[int]]] = []  # in order, each with its codes
     for r in rows:
         if not annotations or annotations[-1][0].id != r.id:

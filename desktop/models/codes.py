@@ -6,6 +6,9 @@ window asks the core, which records an undoable edit; the model is then rebuilt 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QByteArray,
@@ -61,6 +64,23 @@ class CodeTreeModel(QAbstractItemModel):
             index = self.index_of(code.id)
             if index.isValid():
                 self.dataChanged.emit(index.siblingAtColumn(2), index.siblingAtColumn(3))
+
+    def shift_counts(self, deltas: Iterable[tuple[int, int, int]], coder_id: int | None) -> None:
+        """Move the counts by (code, coder, change) as an edit reported them; ``coder_id``'s
+        changes count as "mine" too."""
+        moved: dict[int, tuple[int, int]] = {}
+        for code_id, coder, change in deltas:
+            everyone, mine = moved.get(code_id, (0, 0))
+            moved[code_id] = (everyone + change, mine + (change if coder == coder_id else 0))
+        self.update_counts(
+            [
+                replace(
+                    code, n_annotations=code.n_annotations + everyone, n_mine=code.n_mine + mine
+                )
+                for code_id, (everyone, mine) in moved.items()
+                if (code := self._by_id.get(code_id)) is not None
+            ]
+        )
 
     def set_show_archived(self, show: bool) -> None:
         self.show_archived = show

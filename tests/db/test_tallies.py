@@ -11,6 +11,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from db.changes import Changes
 from db.migrate import alembic_config
 from db.service import ProjectService
 
@@ -114,3 +115,39 @@ def test_upgrading_an_older_project_fills_the_tallies(project_path, corpus_files
         assert service.codes()[0].n_annotations == 5
     finally:
         service.close()
+
+
+def test_an_edit_reports_how_the_code_counts_moved(service, corpus_files):
+    """The GUI shifts its codebook counts by ``Changes.code_deltas`` instead of reading them:
+    after each kind of edit, those counts plus the deltas equal the counts read afresh."""
+    service.import_files(corpus_files)
+    ann, bob = service.ensure_coder("ann"), service.ensure_coder("bob")
+    service.use_coder("ann")
+    a, _ = service.create_code("Truce")
+    b, _ = service.create_code("Hostages")
+    doc = service.documents()[0].id
+    shown = {c.id: (c.n_annotations, 0) for c in service.codes()}  # what a view holds, per ann
+
+    def follow(changes) -> None:
+        assert changes.code_deltas is not None or not changes.code_counts
+        for code_id, coder_id, change in changes.code_deltas or ():
+            everyone, mine = shown[code_id]
+            shown[code_id] = (everyone + change, mine + change * (coder_id == ann))
+        fresh = {c.id: (c.n_annotations, c.n_mine) for c in service.codes()}
+        assert shown == fresh
+
+    one, changes = service.annotate(doc, ann, 0, 20, [a, b])
+    follow(changes)
+    follow(service.annotate(doc, bob, 5, 25, [a])[1])
+    follow(service.annotate(doc, ann, 0, 20, [a])[1])  # already tagged: nothing moves
+    follow(service.set_codes(one, add=[b], remove=[]))
+    follow(service.set_codes(one, add=[], remove=[b]))
+    follow(service.set_memo(one, "a note"))
+    follow(service.delete_annotation(one))
+    assert service.undo(service.history()[0][-1].event_id).code_deltas is None  # re-read
+    tagged = service.annotate(doc, ann, 30, 40, [a])[1]
+    untagged = service.set_codes(service.annotations(doc)[-1].id, add=[], remove=[a])
+    joined = tagged | untagged
+    assert joined.code_deltas == (tagged.code_deltas or ()) + (untagged.code_deltas or ())
+    assert (tagged | Changes(code_counts=True)).code_deltas is None  # an unknown amount
+    assert (tagged | Changes(documents=True)).code_deltas == tagged.code_deltas

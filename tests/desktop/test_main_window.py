@@ -432,3 +432,27 @@ def test_the_code_filter_follows_new_tags(qtbot, window, corpus_files):
     assert window.apply_code(code) is not None, window.last_error  # only a count changed
     assert window.documents_proxy.rowCount() == 1
     assert window.documents_proxy.index(0, 0).data(ID_ROLE) == doc
+
+
+def test_codebook_counts_follow_clicks_without_rereading(qtbot, window, corpus_files):
+    """The codebook's counts move by what each edit reports; they must equal a fresh count."""
+    a = window.create_code("A")
+    b = window.create_code("B")
+    import_and_wait(qtbot, window, corpus_files)
+    open_titled(window, PASSAGE)
+
+    def shown_counts_are_true() -> bool:
+        fresh = {c.id: (c.n_annotations, c.n_mine) for c in window.service.codes()}
+        return {c.id: (c.n_annotations, c.n_mine) for c in window.codes.codes} == fresh
+
+    window.reader.find_and_select(PASSAGE)
+    annotation_id = window.apply_code(a)
+    assert window.codes.by_id(a).n_mine == 1 and shown_counts_are_true()
+    window.apply_code(b)  # the same passage: one more tag
+    assert window.codes.by_id(b).n_annotations == 1 and shown_counts_are_true()
+    window._toggle_code(annotation_id, a, False)
+    assert window.codes.by_id(a).n_annotations == 0 and shown_counts_are_true()
+    window.delete_annotation(annotation_id)
+    assert window.codes.by_id(b).n_annotations == 0 and shown_counts_are_true()
+    window.controller.undo_stack.undo()  # replays re-read the counts
+    assert window.codes.by_id(b).n_annotations == 1 and shown_counts_are_true()
