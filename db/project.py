@@ -42,6 +42,12 @@ class Project:
             self.engine.dispose()
             raise ProjectOpenError(f"Cannot open {self.name}: {_reason(exc)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # A server's reads in READ COMMITTED see each statement's own snapshot anyway: without
+        # a transaction they skip a BEGIN and a ROLLBACK, two round trips (see ``snapshot``).
+        autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._bare_reads = (
+            self._sessions if self.is_sqlite else sessionmaker(autocommit, expire_on_commit=False)
+        )
         self._snapshot: ContextVar[Session | None] = ContextVar(f"read-{id(self)}", default=None)
 
     @property
@@ -81,9 +87,11 @@ class Project:
             session.close()
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self, *, bare: bool = False) -> Iterator[Session]:
+        """A session for reading, rolled back at the end; ``bare``: outside any transaction
+        on a server (no streamed results then: those need one)."""
         shared = self._snapshot.get()
-        session = shared or self._sessions()
+        session = shared or (self._bare_reads if bare else self._sessions)()
         try:
             yield session
         except (DatabaseError, OperationalError) as exc:
@@ -95,13 +103,14 @@ class Project:
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """Reads in this block (in this thread) share one session: one connection check, BEGIN
-        and ROLLBACK instead of one per read (on a server, three round trips each). Writes
-        keep their own sessions."""
+        """Reads in this block (in this thread) share one session: one connection check instead
+        of one per read, and on a server no transaction (a BEGIN and a ROLLBACK each, two round
+        trips): each read sees what was committed when it ran, as it would in READ COMMITTED.
+        Writes keep their own sessions. For the window's refresh after every click."""
         if self._snapshot.get() is not None:
             yield
             return
-        with self.read() as session:
+        with self.read(bare=True) as session:
             token = self._snapshot.set(session)
             try:
                 yield

@@ -434,6 +434,10 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         if self.reader.document is not None and self.reader.document.id == document_id:
             return
         self._remember_position()
+        with self.service.snapshot():  # its five reads through one session
+            self._open_document(document_id)
+
+    def _open_document(self, document_id: int) -> None:
         document = self.controller.read(self.service.document, document_id, default=None)
         if document is None:
             self.reader.show_placeholder()

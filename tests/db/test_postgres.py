@@ -129,3 +129,28 @@ def test_a_dropped_server_connection_is_replaced_before_use(pg_url, monkeypatch)
         assert [code.name for code in service.codes()] == ["Truce"]  # no error: reconnected
     finally:
         service.close()
+
+
+def test_a_window_refresh_reads_without_holding_a_transaction(pg_url, corpus_files):
+    """The refresh's reads (Project.snapshot) run outside a transaction on a server: no BEGIN
+    or ROLLBACK round trips, nothing left "idle in transaction", and each read sees what was
+    committed before it, as in READ COMMITTED."""
+    service = ProjectService.open(pg_url)
+    try:
+        service.import_files(corpus_files[:1])
+        code, _ = service.create_code("Truce")
+        doc = service.documents()[0].id
+        coder = service.ensure_coder("ann")
+        with service.snapshot(), service.project.read() as session:
+            assert service.annotations(doc) == []
+            pid = session.scalar(text("SELECT pg_backend_pid()"))
+            state = session.scalar(
+                text("SELECT state FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+            )
+            assert state == "active"  # running this very query, in no transaction block
+            # In a transaction begun before, now() would be when it began.
+            assert session.scalar(text("SELECT now() = statement_timestamp()")) is True
+            service.annotate(doc, coder, 0, 5, [code])  # a write commits in its own session
+            assert [a.code_ids for a in service.annotations(doc)] == [(code,)]
+    finally:
+        service.close()
