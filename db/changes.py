@@ -11,6 +11,9 @@ class Changes:
     """The document list changed (rows added or removed, metadata edited)."""
     annotations_of: frozenset[int] = frozenset()
     """Documents whose annotations changed (their highlights and counts need a refresh)."""
+    annotation_ids: frozenset[int] | None = None
+    """With ``annotations_of``: the highlights added, changed or removed, so a view reads just
+    those; None when not known (read those documents' annotations again)."""
     codebook: bool = False
     """Codes were added, renamed, recoloured or deleted, or their counts changed."""
     positions: bool = False
@@ -31,6 +34,7 @@ class Changes:
         return Changes(
             self.documents or other.documents,
             self.annotations_of | other.annotations_of,
+            _joined_ids(self, other),
             self.codebook or other.codebook,
             self.positions or other.positions,
             self.code_counts or other.code_counts,
@@ -38,6 +42,17 @@ class Changes:
             other.event_id or self.event_id,
             other.summary or self.summary,
         )
+
+
+def _joined_ids(*changes: Changes) -> frozenset[int] | None:
+    """Both edits' changed highlights, or None when either changed some it cannot name."""
+    joined: frozenset[int] = frozenset()
+    for c in changes:
+        if c.annotations_of:
+            if c.annotation_ids is None:
+                return None
+            joined |= c.annotation_ids
+    return joined
 
 
 def _joined_deltas(*changes: Changes) -> tuple[tuple[int, int, int], ...] | None:

@@ -8,7 +8,7 @@ recorded in the event log under that coder. Nothing here knows about Qt.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -236,9 +236,12 @@ class ProjectService:
         with self.project.read() as s:
             return document_queries.outlets(s)
 
-    def annotations(self, document_id: int) -> list[AnnotationRecord]:
+    def annotations(
+        self, document_id: int, only: Collection[int] | None = None
+    ) -> list[AnnotationRecord]:
+        """The article's live highlights; ``only``: just these (``Changes.annotation_ids``)."""
         with self.project.read() as s:
-            return annotation_queries.annotations_of(s, document_id)
+            return annotation_queries.annotations_of(s, document_id, only)
 
     def codes(self) -> list[CodeRecord]:
         with self.project.read() as s:

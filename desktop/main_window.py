@@ -88,6 +88,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         self.mentions = AliasMatcher([])
         self.coder_records: list[CoderRecord] = []
         self.coder_counts_stale = False
+        self._annotations_held: tuple[int | None, list[AnnotationRecord]] = (None, [])
         self.history = QUndoView(self)
         self.history.setEmptyLabel("Project opened")
         # Tabs inside two docks rather than tabified docks: fewer moving parts, and Qt leaves
@@ -371,7 +372,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         current = self.reader.document
         annotations = None  # the open article's, when they changed: read once, used twice
         if current is not None and (changes.codebook or current.id in changes.annotations_of):
-            annotations = read(self.service.annotations, current.id, default=[])
+            annotations = self._annotations_after(current.id, changes)
         if not (reset or changes.documents) and changes.annotations_of:
             # Only these rows' counts changed; the open article's come from its annotations.
             counted = current.id if annotations is not None else None
@@ -460,6 +461,22 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
                 self.service.save_reading_position, document.id, self.reader.visible_offset()
             )
 
+    def _annotations_after(self, document_id: int, changes: Changes) -> list[AnnotationRecord]:
+        """The open article's highlights after an edit: when it names the highlights it changed,
+        only those are read and the list held is patched (one row, not the article's hundred)."""
+        read = self.controller.read
+        held_for, held = self._annotations_held
+        ids = changes.annotation_ids
+        if changes.codebook or ids is None or held_for != document_id:
+            return read(self.service.annotations, document_id, default=[])
+        if not ids:
+            return held
+        changed = read(self.service.annotations, document_id, ids, default=None)
+        if changed is None:
+            return []
+        kept = [a for a in held if a.id not in ids]
+        return sorted(kept + changed, key=lambda a: (a.start, a.end, a.id))  # as read in full
+
     def _counted(self, document_id: int, annotations: list[AnnotationRecord]) -> DocumentRow | None:
         """The article's list row with its counts taken from its (everyone's) annotations."""
         row = self.documents.row_of(document_id)
@@ -477,6 +494,7 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
             return
         if annotations is None:
             annotations = self.controller.read(self.service.annotations, document.id, default=[])
+        self._annotations_held = (document.id, annotations)
         hidden = self.coders.hidden_ids()
         annotations = [a for a in annotations if a.coder_id not in hidden]
         self.reader.set_annotations(annotations, self._colors(annotations), full=full)

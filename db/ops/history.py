@@ -223,6 +223,7 @@ def changes_of(
     return Changes(
         documents,
         frozenset(annotations_of),
+        frozenset(annotation_ids),  # every highlight whose row this edit wrote
         codebook,
         positions=positions,
         code_counts=bool(annotation_ids),  # code counts follow tags

@@ -86,6 +86,7 @@ def test_coders_tab_lists_coders_and_filters_the_reader(qtbot, window, corpus_fi
     code = window.create_code("Truce")
     doc = open_titled(window, PASSAGE)
     window.service.annotate(doc, window.service.ensure_coder("bob"), 0, 5, [code])
+    window.controller.poll()  # bob's highlight, as another program's, reaches the window
     window.reader.find_and_select(PASSAGE)
     window.apply_code(code)  # the Coders tab is hidden: its counts are read when it shows
     panel = window.coders

@@ -434,25 +434,34 @@ def test_the_code_filter_follows_new_tags(qtbot, window, corpus_files):
     assert window.documents_proxy.index(0, 0).data(ID_ROLE) == doc
 
 
-def test_codebook_counts_follow_clicks_without_rereading(qtbot, window, corpus_files):
-    """The codebook's counts move by what each edit reports; they must equal a fresh count."""
+def test_clicks_patch_counts_and_highlights_without_rereading(qtbot, window, corpus_files):
+    """The codebook's counts move by what each edit reports, and the article's highlights are
+    patched with just the ones it changed: both must equal what a fresh read gives."""
     a = window.create_code("A")
     b = window.create_code("B")
     import_and_wait(qtbot, window, corpus_files)
-    open_titled(window, PASSAGE)
+    doc = open_titled(window, PASSAGE)
 
-    def shown_counts_are_true() -> bool:
+    def shown_is_true() -> bool:
         fresh = {c.id: (c.n_annotations, c.n_mine) for c in window.service.codes()}
-        return {c.id: (c.n_annotations, c.n_mine) for c in window.codes.codes} == fresh
+        shown = {c.id: (c.n_annotations, c.n_mine) for c in window.codes.codes}
+        return shown == fresh and window.reader.annotations == window.service.annotations(doc)
 
     window.reader.find_and_select(PASSAGE)
     annotation_id = window.apply_code(a)
-    assert window.codes.by_id(a).n_mine == 1 and shown_counts_are_true()
+    assert window.codes.by_id(a).n_mine == 1 and shown_is_true()
     window.apply_code(b)  # the same passage: one more tag
-    assert window.codes.by_id(b).n_annotations == 1 and shown_counts_are_true()
+    assert window.codes.by_id(b).n_annotations == 1 and shown_is_true()
+    window.reader.select_span(0, 4)  # one before it, one after it
+    window.apply_code(b)
+    window.reader.select_span(200, 230)
+    window.apply_code(a)
+    assert len(window.reader.annotations) == 3 and shown_is_true()
     window._toggle_code(annotation_id, a, False)
-    assert window.codes.by_id(a).n_annotations == 0 and shown_counts_are_true()
+    assert window.codes.by_id(a).n_annotations == 1 and shown_is_true()
     window.delete_annotation(annotation_id)
-    assert window.codes.by_id(b).n_annotations == 0 and shown_counts_are_true()
-    window.controller.undo_stack.undo()  # replays re-read the counts
-    assert window.codes.by_id(b).n_annotations == 1 and shown_counts_are_true()
+    assert len(window.reader.annotations) == 2 and shown_is_true()
+    window.controller.undo_stack.undo()  # replays re-read the counts, patch the highlights
+    assert len(window.reader.annotations) == 3 and shown_is_true()
+    window.controller.undo_stack.redo()
+    assert len(window.reader.annotations) == 2 and shown_is_true()
