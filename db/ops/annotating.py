@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Text,
+    cast,
+    delete,
+    insert,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -99,21 +110,13 @@ def tag_each(
     texts: dict[int, str] = {}
     existing: dict[tuple[int, int, int], int] = {}
     for chunk in chunks(documents):
-        texts.update(
-            session.execute(
-                select(Document.id, Document.text).where(
-                    Document.id.in_(chunk), Document.deleted_at.is_(None)
-                )
-            ).all()
-        )
-        for annotation_id, document_id, start, end in session.execute(
-            select(Annotation.id, Annotation.document_id, Annotation.start, Annotation.end).where(
-                Annotation.document_id.in_(chunk),
-                Annotation.coder_id == coder_id,
-                Annotation.deleted_at.is_(None),
-            )
+        for document_id, body, annotation_id, start, end in session.execute(
+            _texts_and_spans(chunk, coder_id)
         ):
-            existing[document_id, start, end] = annotation_id
+            if annotation_id is None:
+                texts[document_id] = body
+            else:
+                existing[document_id, start, end] = annotation_id
     if missing := [d for d in documents if d not in texts]:
         raise NotFound(f"Document {missing[0]} no longer exists.")
     quotes: dict[int, list] = {}
@@ -173,6 +176,24 @@ def tag_each(
         )
     add_tag_pairs(session, [p for p in pairs if p[0] not in fresh])
     return result
+
+
+def _texts_and_spans(documents: list[int], coder_id: int) -> CompoundSelect:
+    """The live documents' texts and this coder's live spans in them, as one result (a click
+    waits for one round trip, not two): (document, text, None, None, None) for a text,
+    (document, None, annotation, start, end) for a span."""
+    no_number, no_text = cast(null(), Integer), cast(null(), Text)
+    texts = select(Document.id, Document.text, no_number, no_number, no_number).where(
+        Document.id.in_(documents), Document.deleted_at.is_(None)
+    )
+    spans = select(
+        Annotation.document_id, no_text, Annotation.id, Annotation.start, Annotation.end
+    ).where(
+        Annotation.document_id.in_(documents),
+        Annotation.coder_id == coder_id,
+        Annotation.deleted_at.is_(None),
+    )
+    return union_all(texts, spans)
 
 
 def add_tags(session: Session, annotation_ids: list[int], code_ids: list[int]) -> None:
