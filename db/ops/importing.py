@@ -25,7 +25,7 @@ from db.changes import Changes
 from db.logic import metadata, text
 from db.logic.search_vector import vector_literal
 from db.models import Document
-from db.ops import search_index
+from db.ops import bulk_documents
 from db.readers import ArticleDraft, tables
 from db.readers.registry import SUPPORTED_SUFFIXES, describe, is_table, read_file, supported
 from db.records import ImportReport
@@ -164,7 +164,7 @@ def import_files(
     mappings = {Path(p): m for p, m in (mappings or {}).items()}
     files, rejected = collect_files(paths)
     batch = _Batch(session, ImportReport(rejected=rejected), len(files), progress)
-    vectors = search_index.takes_vectors(session)
+    vectors = bulk_documents.takes_vectors(session)
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marginalia-import")
     try:
         reads = reader.map(lambda path: _read(path, mappings.get(path), vectors), files)
@@ -241,7 +241,7 @@ class _Batch:
             self.report.imported.extend((a.name, existing[a.sha256][0]) for a in revived)
         fresh = [a for a in articles if a.sha256 not in existing]
         if fresh:
-            search_index.insert_documents(
+            bulk_documents.insert_documents(
                 self.session, [_row(a) for a in fresh], [a.search_vector for a in fresh]
             )
             self.report.imported.extend((a.name, a.title) for a in fresh)
