@@ -92,11 +92,12 @@ class Document(UuidMixin, SoftDeleteMixin, Base):
 
 
 class DocumentFts(Base):
-    """PostgreSQL only: each article's search vector, written by a trigger (migration 0007).
+    """PostgreSQL only: each article's search vector, written by a trigger (migration 0007) or,
+    for imports, through ``marginalia_add_vectors`` (0009; db/ops/bulk_documents.py).
 
     SQLite files have no such table (FTS5 indexes them); like FTS5's tables its name starts
-    with ``document_fts``, which the SQLite schema-drift check leaves out. Never written by
-    the app; read only by db/queries/search.py.
+    with ``document_fts``, which the SQLite schema-drift check leaves out. Never written through
+    this model; read only by db/queries/search.py.
     """
 
     __tablename__ = "document_fts_pg"

@@ -56,6 +56,12 @@ def init(url: str) -> None:
                 text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(OWN_TABLES)} TO {GROUP['coder']}")
             )
             c.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {GROUP['coder']}"))
+            c.execute(  # handing over search vectors for new articles (migration 0009)
+                text(
+                    "GRANT EXECUTE ON FUNCTION marginalia_add_vectors(text[], text[]) "
+                    f"TO {GROUP['owner']}"
+                )
+            )
             # Tables a later upgrade creates (by whoever runs it) are readable by every member.
             defaults = "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT"
             c.execute(text(f"{defaults} SELECT ON TABLES TO {everyone}"))

@@ -52,6 +52,10 @@ from desktop.widgets.search import SearchPanel
 READING_WIDTHS = {"Narrow": 34, "Medium": 42, "Wide": 56}
 
 
+PATCH_AT_MOST = 500
+"""An edit that changed more highlights of the open article than this reads them all again."""
+
+
 class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QMainWindow):
     def __init__(self, controller: ProjectController, settings: Settings | None = None) -> None:
         super().__init__()
@@ -373,6 +377,8 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         annotations = None  # the open article's, when they changed: read once, used twice
         if current is not None and (changes.codebook or current.id in changes.annotations_of):
             annotations = self._annotations_after(current.id, changes)
+            if annotations is None:  # not read: shown as they were, nothing held to patch
+                self._annotations_held = (None, [])
         if not (reset or changes.documents) and changes.annotations_of:
             # Only these rows' counts changed; the open article's come from its annotations.
             counted = current.id if annotations is not None else None
@@ -461,19 +467,23 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
                 self.service.save_reading_position, document.id, self.reader.visible_offset()
             )
 
-    def _annotations_after(self, document_id: int, changes: Changes) -> list[AnnotationRecord]:
-        """The open article's highlights after an edit: when it names the highlights it changed,
-        only those are read and the list held is patched (one row, not the article's hundred)."""
+    def _annotations_after(
+        self, document_id: int, changes: Changes
+    ) -> list[AnnotationRecord] | None:
+        """The open article's highlights after an edit (None: they could not be read): when it
+        names the few highlights it changed, only those are read and the list held is patched
+        (one row, not the article's hundred)."""
         read = self.controller.read
         held_for, held = self._annotations_held
         ids = changes.annotation_ids
-        if changes.codebook or ids is None or held_for != document_id:
-            return read(self.service.annotations, document_id, default=[])
+        patch = ids is not None and len(ids) <= PATCH_AT_MOST and held_for == document_id
+        if changes.codebook or not patch:
+            return read(self.service.annotations, document_id, default=None)
         if not ids:
             return held
         changed = read(self.service.annotations, document_id, ids, default=None)
         if changed is None:
-            return []
+            return None
         kept = [a for a in held if a.id not in ids]
         return sorted(kept + changed, key=lambda a: (a.start, a.end, a.id))  # as read in full
 
@@ -493,8 +503,12 @@ class MainWindow(CodingActions, PositionActions, CompareActions, FileActions, QM
         if document is None:
             return
         if annotations is None:
-            annotations = self.controller.read(self.service.annotations, document.id, default=[])
-        self._annotations_held = (document.id, annotations)
+            annotations = self.controller.read(self.service.annotations, document.id, default=None)
+        if annotations is None:  # not read (the error is shown): nothing held to patch
+            self._annotations_held = (None, [])
+            annotations = []
+        else:
+            self._annotations_held = (document.id, annotations)
         hidden = self.coders.hidden_ids()
         annotations = [a for a in annotations if a.coder_id not in hidden]
         self.reader.set_annotations(annotations, self._colors(annotations), full=full)

@@ -11,19 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from psycopg import pq
+from psycopg.types.json import Json
 from sqlalchemy import JSON, Connection, text
 from sqlalchemy.orm import Session
 
+from db.logic.search_vector import vector_literal
 from db.models import Document, new_uuid, utcnow
 
 _TRIGGER = text("SELECT set_config('marginalia.client_vectors', :on, true)")
 _ADD = text("SELECT marginalia_add_vectors(CAST(:hashes AS text[]), CAST(:vectors AS text[]))")
+_SAME = text("SELECT marginalia_document_vector(:probe) = CAST(:literal AS tsvector)")
 _JSON = frozenset(c.name for c in Document.__table__.c if isinstance(c.type, JSON))
 
+PROBE = "The QUICK brown fox, 2e5ab: Jumps over 10 lazy DOGS in İzmir and Istanbul"
+"""Every vector built here assumes the server lower-cases ASCII as Python does; a database whose
+locale does not (Turkish: "I" → "ı") fails on this text, and the server builds them all."""
 
-def takes_vectors(session: Session) -> bool:
-    """Whether articles written through this session want vectors built ahead."""
-    return session.get_bind().dialect.name == "postgresql"
+
+def builds_vectors_here(session: Session) -> bool:
+    """Whether the importer should build search vectors (PostgreSQL, agreeing with Python)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    literal = vector_literal(PROBE)
+    same = session.execute(_SAME, {"probe": PROBE, "literal": literal}).scalar()
+    return literal is not None and bool(same)
 
 
 def insert_documents(
@@ -31,20 +43,24 @@ def insert_documents(
 ) -> None:
     """Insert ``rows`` of ``document`` (each with its ``sha256``, all with the same keys); on
     PostgreSQL with ``vectors[i]`` as row i's search vector (None: built by the server)."""
+    if not rows:
+        return
     connection = session.connection()
-    if not takes_vectors(session):
+    if connection.dialect.name != "postgresql":
         connection.execute(Document.__table__.insert(), rows)
         return
     connection.execute(_TRIGGER, {"on": "on"})
-    _copy(connection, rows)
-    connection.execute(_TRIGGER, {"on": "off"})
+    try:
+        _copy(connection, rows)
+    finally:  # the trigger is off for this COPY only (unless it failed: then all is undone)
+        status = connection.connection.dbapi_connection.info.transaction_status
+        if status != pq.TransactionStatus.INERROR:
+            connection.execute(_TRIGGER, {"on": "off"})
     connection.execute(_ADD, {"hashes": [r["sha256"] for r in rows], "vectors": list(vectors)})
 
 
 def _copy(connection: Connection, rows: Sequence[dict[str, object]]) -> None:
     """COPY the rows in, with the defaults the model would give them in Python."""
-    from psycopg.types.json import Json  # PostgreSQL's driver: present whenever this runs
-
     now = utcnow()
     columns = ["uuid", "imported_at", *rows[0]]
     json = [i for i, name in enumerate(columns) if name in _JSON]

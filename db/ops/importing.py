@@ -1,7 +1,8 @@
 """Import article files: read and check each one, then insert the good ones in one transaction.
 
-Files are read and validated before anything is written, so a bad file is reported and skipped
-while the rest of the batch imports; a failure or a cancel during the insert leaves nothing.
+Each file is read and validated before its articles are written, so a bad file is reported and
+skipped while the rest of the batch imports; all is one transaction, so a failure or a cancel
+leaves nothing.
 Each file goes to the reader for its suffix (``db.readers.registry``), which may give several
 articles (a table: one per row, through the caller's column mapping or else the guessed one).
 Metadata the file carries wins over what is inferred from the text (``db.logic.metadata``),
@@ -11,8 +12,9 @@ which fills only the gaps. Rows of a table are reported like files: "data.csv ro
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +35,9 @@ from db.records import ImportReport
 __all__ = ["SUPPORTED_SUFFIXES", "Article", "collect_files", "import_files", "read_articles"]
 
 INSERT_CHUNK = 500
+READ_AHEAD = 2 * INSERT_CHUNK
+"""Files read but not yet stored, at most: the reader keeps going while a chunk is written, and
+memory stays bounded however large the import."""
 LOG = logging.getLogger(__name__)
 
 TABLE_IN_FOLDER = "a table (one article per row): import it on its own to choose its columns"
@@ -157,19 +162,25 @@ def import_files(
 ) -> tuple[ImportReport, Changes]:
     """Import files and folders; ``mappings`` gives tables' columns by path (else guessed).
 
-    Files are read on a worker thread while this one writes the articles read so far, 500 to
-    an INSERT: reading and decoding overlap with the database's work (the server's, or SQLite's
-    indexing, both outside the GIL), so an import takes about the longer of the two, not their
-    sum (10,000 articles into PostgreSQL: ~1,000/s in sequence)."""
+    Files are read on a worker thread, up to READ_AHEAD files ahead, while this one writes the
+    articles read so far, 500 at a time: reading and decoding overlap with the database's work
+    (the server's, or SQLite's indexing, both outside the GIL), so an import takes about the
+    longer of the two, not their sum (10,000 articles into PostgreSQL: ~1,000/s in sequence)."""
     mappings = {Path(p): m for p, m in (mappings or {}).items()}
     files, rejected = collect_files(paths)
     batch = _Batch(session, ImportReport(rejected=rejected), len(files), progress)
-    vectors = bulk_documents.takes_vectors(session)
+    vectors = bulk_documents.builds_vectors_here(session)
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marginalia-import")
     try:
-        reads = reader.map(lambda path: _read(path, mappings.get(path), vectors), files)
-        for path, read in zip(files, reads, strict=True):
-            batch.add(path, read)
+        pending: deque[tuple[Path, Future]] = deque()
+        for path in files:
+            pending.append((path, reader.submit(_read, path, mappings.get(path), vectors)))
+            if len(pending) > READ_AHEAD:
+                done, read = pending.popleft()
+                batch.add(done, read.result())
+        while pending:
+            done, read = pending.popleft()
+            batch.add(done, read.result())
         batch.write()
     finally:  # a cancel or a failed write stops the reading too
         reader.shutdown(wait=True, cancel_futures=True)

@@ -7,6 +7,7 @@ texts, and every article an import wrote, whichever side built its vector.
 
 from __future__ import annotations
 
+import importlib
 import random
 import string
 
@@ -15,9 +16,13 @@ from alembic import command
 from sqlalchemy import text
 
 from db.engine import make_engine
+from db.logic import search_vector
 from db.logic.search_vector import vector_literal
 from db.migrate import alembic_config
+from db.ops import bulk_documents, importing
 from db.service import ProjectService
+
+MIGRATION_0007 = importlib.import_module("db.migrations.versions.0007_search_pg")
 
 TRICKY = (
     "Truce talks resume in Cairo",
@@ -150,4 +155,95 @@ def test_downgrading_restores_the_server_built_vectors(pg_url, tmp_path):
         service.import_files([tmp_path / "a.txt"])
         assert [h.title for h in service.search("cairo")] == ["Talks"]
     finally:
+        service.close()
+
+
+def test_the_folding_is_the_migrations():
+    assert search_vector.SEPARATORS.pattern == MIGRATION_0007.SEPARATORS
+    assert search_vector.COMBINING_MARKS.pattern == MIGRATION_0007.COMBINING_MARKS
+
+
+def indexed_wrongly(service: ProjectService) -> list[str]:
+    with service.project.engine.connect() as c:
+        return (
+            c.execute(
+                text(
+                    "SELECT d.title FROM document AS d LEFT JOIN document_fts_pg AS f "
+                    "ON f.document_id = d.id "
+                    "WHERE f.vector IS DISTINCT FROM marginalia_document_vector(d.text)"
+                )
+            )
+            .scalars()
+            .all()
+        )
+
+
+def test_the_trigger_is_off_only_for_the_importers_copy(pg_url, corpus_files):
+    """In the import's own transaction, a document written after it still gets its vector."""
+    service = ProjectService.open(pg_url)
+    try:
+        with service.project.write() as session:
+            importing.import_files(session, corpus_files)
+            session.connection().exec_driver_sql(
+                "INSERT INTO document (uuid, title, extra, text, sha256, imported_at) VALUES "
+                "('u1', 'Same transaction', '{}', 'An armistice in Doha', 'h1', now())"
+            )
+        assert indexed_wrongly(service) == []
+        assert [h.title for h in service.search("armistice")] == ["Same transaction"]
+    finally:
+        service.close()
+
+
+def test_a_server_that_lowercases_differently_builds_every_vector(
+    pg_url, corpus_files, monkeypatch
+):
+    """A database whose locale lower-cases ASCII its own way (Turkish "I" → "ı") fails the
+    probe: the importer then sends no vectors and the server builds them all."""
+    service = ProjectService.open(pg_url)
+    try:
+        with service.project.read() as session:
+            assert bulk_documents.builds_vectors_here(session)
+        monkeypatch.setattr(bulk_documents, "vector_literal", lambda body: "'ıstanbul':1")
+        with service.project.read() as session:
+            assert not bulk_documents.builds_vectors_here(session)
+        built = []
+        monkeypatch.setattr(importing, "vector_literal", lambda body: built.append(body))
+        report, _ = service.import_files(corpus_files)
+        assert len(report.imported) == len(corpus_files) and built == []
+        assert indexed_wrongly(service) == []  # every vector came from the server
+        assert len(service.search("ceasefire")) > 0
+    finally:
+        service.close()
+
+
+def test_only_those_who_may_add_articles_may_hand_over_vectors(pg_url, corpus_files):
+    """``marginalia_add_vectors`` runs with its owner's rights: a coder or reader must not be able
+    to call it, and even its callers only fill articles that have no vector yet."""
+    import uuid
+
+    service = ProjectService.open(pg_url)
+    role = f"marginalia_test_{uuid.uuid4().hex[:8]}"
+    engine = make_engine(pg_url)
+    try:
+        service.import_files(corpus_files[:1])
+        with engine.begin() as c:
+            sha = c.execute(text("SELECT sha256 FROM document")).scalar()
+            before = c.execute(text("SELECT vector::text FROM document_fts_pg")).scalar()
+            c.execute(text("SELECT marginalia_add_vectors(ARRAY[:s], ARRAY[''])"), {"s": sha})
+            after = c.execute(text("SELECT vector::text FROM document_fts_pg")).scalar()
+            assert after == before  # an article's vector is never replaced
+        with engine.connect() as c:
+            c.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            c.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+            c.commit()
+            c.execute(text(f"SET ROLE {role}"))
+            with pytest.raises(Exception, match="permission denied"):
+                c.execute(text("SELECT marginalia_add_vectors(ARRAY[:s], ARRAY[''])"), {"s": sha})
+            c.rollback()
+    finally:
+        with engine.begin() as c:
+            if c.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+                c.execute(text(f"DROP OWNED BY {role}"))
+                c.execute(text(f"DROP ROLE {role}"))
+        engine.dispose()
         service.close()

@@ -151,3 +151,12 @@ def test_an_edit_reports_how_the_code_counts_moved(service, corpus_files):
     assert joined.code_deltas == (tagged.code_deltas or ()) + (untagged.code_deltas or ())
     assert (tagged | Changes(code_counts=True)).code_deltas is None  # an unknown amount
     assert (tagged | Changes(documents=True)).code_deltas == tagged.code_deltas
+
+
+def test_joined_changes_name_their_highlights_or_say_they_cannot():
+    one = Changes(annotations_of=frozenset({1}), annotation_ids=frozenset({10}))
+    two = Changes(annotations_of=frozenset({2}), annotation_ids=frozenset({20}))
+    assert (one | two).annotation_ids == {10, 20}
+    assert (one | Changes(documents=True)).annotation_ids == {10}  # no highlights there
+    unnamed = Changes(annotations_of=frozenset({3}))  # e.g. a merge: read those again
+    assert (one | unnamed).annotation_ids is None and (unnamed | one).annotation_ids is None

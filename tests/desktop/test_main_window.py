@@ -465,3 +465,14 @@ def test_clicks_patch_counts_and_highlights_without_rereading(qtbot, window, cor
     assert len(window.reader.annotations) == 3 and shown_is_true()
     window.controller.undo_stack.redo()
     assert len(window.reader.annotations) == 2 and shown_is_true()
+
+    bob = window.service.ensure_coder("bob")  # another coder's highlight, hidden from view
+    window.service.annotate(doc, bob, 5, 9, [a])
+    window.controller.poll()
+    window.coders.show_only({window.coders.me})
+    window.reader.select_span(300, 310)
+    window.apply_code(b)
+    fresh = window.service.annotations(doc)
+    assert window.reader.annotations == [x for x in fresh if x.coder_id != bob]
+    window.coders.show_only(None)
+    assert window.reader.annotations == fresh

@@ -43,7 +43,7 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Kept in step with db/queries/search.py (its query words get the same folding).
+# Kept in step with db/logic/search_vector.py (tests/db/test_search_vector.py checks).
 SEPARATORS = (
     r"[!-/:-@\[-`{-~\u007f-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7"
     r"\u2000-\u206f\u20a0-\u20cf\u2190-\u2bff\u3000-\u3003\u3008-\u3011\u3014-\u301f"

@@ -12,8 +12,10 @@ of its own INSERT it turns the trigger off with the transaction-local setting
 ``marginalia.client_vectors``; every other writer still gets its vectors from the trigger.
 
 The vector's SQL now lives in one function, ``marginalia_document_vector``, used by the triggers
-and by ``marginalia_add_vectors`` (SECURITY DEFINER like the triggers: whoever may add articles
-may add their vectors, without rights on the index table). SQLite: nothing.
+and by ``marginalia_add_vectors``. That one runs as its owner (SECURITY DEFINER, like the
+triggers: no rights on the index table needed) but only fills articles that have no vector yet,
+and only those who may add articles may call it: its owner and the team's owners group
+(``server init`` grants it too); a coder or reader cannot touch the index. SQLite: nothing.
 """
 
 import importlib
@@ -29,12 +31,13 @@ depends_on: str | Sequence[str] | None = None
 _0007 = importlib.import_module("db.migrations.versions.0007_search_pg")
 
 CLIENT_VECTORS = "marginalia.client_vectors"
+OWNERS = "marginalia_owner"  # db/server.py's group of those who may add articles
 
 UPGRADE = (
     f"""CREATE FUNCTION marginalia_document_vector(body text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {_0007.vector("body")} $$""",
     f"""CREATE OR REPLACE FUNCTION marginalia_document_fts_added() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
         IF current_setting('{CLIENT_VECTORS}', true) = 'on' THEN
             RETURN NULL;  -- the importer sends these vectors itself
@@ -45,7 +48,7 @@ UPGRADE = (
         RETURN NULL;
     END $$""",
     """CREATE OR REPLACE FUNCTION marginalia_document_fts() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
         INSERT INTO document_fts_pg (document_id, vector)
         VALUES (NEW.id, marginalia_document_vector(NEW.text))
@@ -53,13 +56,19 @@ UPGRADE = (
         RETURN NULL;
     END $$""",
     """CREATE FUNCTION marginalia_add_vectors(hashes text[], vectors text[]) RETURNS void
-    LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
         INSERT INTO document_fts_pg (document_id, vector)
         SELECT d.id, coalesce(CAST(v.vector AS tsvector), marginalia_document_vector(d.text))
         FROM unnest(hashes, vectors) AS v (sha256, vector)
         JOIN document AS d ON d.sha256 = v.sha256
-        ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector
+        ON CONFLICT (document_id) DO NOTHING
     $$""",
+    "REVOKE EXECUTE ON FUNCTION marginalia_add_vectors(text[], text[]) FROM PUBLIC",
+    f"""DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNERS}') THEN
+            GRANT EXECUTE ON FUNCTION marginalia_add_vectors(text[], text[]) TO {OWNERS};
+        END IF;
+    END $$""",
 )
 
 
