@@ -27,6 +27,10 @@ from db.models import Annotation, AnnotationCode, Code, Document, utcnow
 from db.ops.history import Recorder
 
 QUOTE_IN_SUMMARY = 40
+_NEW_ANNOTATIONS = insert(Annotation.__table__).returning(
+    Annotation.__table__.c.id, sort_by_parameter_order=True
+)
+_NEW_TAGS = insert(AnnotationCode.__table__)
 
 
 def annotate(
@@ -153,10 +157,9 @@ def tag_each(
                 }
     made: list[int] = []
     rows = list(new.values())
+    core = session.connection()  # Core inserts: the ORM's bulk path cost ~1 ms a click
     for chunk in chunks(rows):
-        made += session.scalars(
-            insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True), chunk
-        ).all()
+        made += core.execute(_NEW_ANNOTATIONS, chunk).scalars().all()
     recorder.created("annotation", made)
     ids = existing | dict(zip(new, made, strict=True))
     result = {
@@ -171,9 +174,7 @@ def tag_each(
     ]
     new_tags = list(dict.fromkeys(p for p in pairs if p[0] in fresh))
     if new_tags:  # new highlights have no tags yet: no lookup, no timestamp update
-        session.execute(
-            insert(AnnotationCode), [{"annotation_id": a, "code_id": c} for a, c in new_tags]
-        )
+        core.execute(_NEW_TAGS, [{"annotation_id": a, "code_id": c} for a, c in new_tags])
     add_tag_pairs(session, [p for p in pairs if p[0] not in fresh])
     return result
 
@@ -219,7 +220,7 @@ def add_tag_pairs(session: Session, pairs: list[tuple[int, int]]) -> None:
         )
     rows = [{"annotation_id": a, "code_id": c} for a, c in pairs if (a, c) not in present]
     if rows:
-        session.execute(insert(AnnotationCode), rows)
+        session.connection().execute(_NEW_TAGS, rows)
         touched = list({r["annotation_id"] for r in rows})
         for chunk in chunks(touched):
             session.execute(

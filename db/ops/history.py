@@ -254,6 +254,9 @@ def _have_statements(session: Session, annotation_ids: Iterable[int]) -> bool:
     )
 
 
+_NEW_EVENT = insert(Event.__table__).returning(Event.__table__.c.id)
+
+
 class Recorder:
     """Collects one edit's touched rows; ``finish()`` writes the Event and returns Changes."""
 
@@ -283,21 +286,26 @@ class Recorder:
         after = {k: v for k, v in after.items() if k in before}
         if not before:
             return Changes()
-        event = Event(
-            coder_id=self.coder_id,
-            kind="do",
-            action=self.action,
-            summary=self.summary,
-            before=before,
-            after=after,
+        event_id = (
+            self.session.connection()
+            .execute(  # Core: a flush cost ~1 ms a click
+                _NEW_EVENT,
+                {
+                    "coder_id": self.coder_id,
+                    "kind": "do",
+                    "action": self.action,
+                    "summary": self.summary,
+                    "before": before,
+                    "after": after,
+                },
+            )
+            .scalar_one()
         )
-        self.session.add(event)
-        self.session.flush()
         created = frozenset(k for k, v in before.items() if v is None)
         changes = changes_of(self.session, before, after, created=created)
         if changes.code_counts:  # exact here: both states were read in this transaction
             changes = replace(changes, code_deltas=tag_deltas(before, after))
-        return changes.with_event(event.id, self.summary)
+        return changes.with_event(event_id, self.summary)
 
 
 def undo(session: Session, coder_id: int | None, event_id: int) -> Changes:
