@@ -97,6 +97,21 @@ def test_built_vectors_equal_the_servers(server, corpus_files):
     assert left["Sīsī, Zürich, café, naïve — “quoted” 10 €"] is not None and left["½ x²"] is None
 
 
+def indexed_wrongly(service: ProjectService) -> list[str]:
+    with service.project.engine.connect() as c:
+        return (
+            c.execute(
+                text(
+                    "SELECT d.title FROM document AS d LEFT JOIN document_fts_pg AS f "
+                    "ON f.document_id = d.id "
+                    "WHERE f.vector IS DISTINCT FROM marginalia_document_vector(d.text)"
+                )
+            )
+            .scalars()
+            .all()
+        )
+
+
 def test_imported_articles_are_indexed_whoever_built_the_vector(pg_url, tmp_path, corpus_files):
     extra = {"ascii.txt": "Truce talks\n\nThe 2e5ab draft.", "cyrillic.txt": "Хамас\n\nперемирие"}
     for name, body in extra.items():
@@ -105,19 +120,7 @@ def test_imported_articles_are_indexed_whoever_built_the_vector(pg_url, tmp_path
     try:
         report, _ = service.import_files([*corpus_files, *(tmp_path / n for n in extra)])
         assert len(report.imported) == len(corpus_files) + 2
-        with service.project.engine.connect() as c:
-            mismatched = (
-                c.execute(
-                    text(
-                        "SELECT d.title FROM document AS d LEFT JOIN document_fts_pg AS f "
-                        "ON f.document_id = d.id "
-                        "WHERE f.vector IS DISTINCT FROM marginalia_document_vector(d.text)"
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        assert mismatched == []
+        assert indexed_wrongly(service) == []
         assert [h.title for h in service.search("перемирие")] == ["Хамас"]
         assert [h.title for h in service.search('"2e5ab draft"')] == ["Truce talks"]
 
@@ -161,21 +164,6 @@ def test_downgrading_restores_the_server_built_vectors(pg_url, tmp_path):
 def test_the_folding_is_the_migrations():
     assert search_vector.SEPARATORS.pattern == MIGRATION_0007.SEPARATORS
     assert search_vector.COMBINING_MARKS.pattern == MIGRATION_0007.COMBINING_MARKS
-
-
-def indexed_wrongly(service: ProjectService) -> list[str]:
-    with service.project.engine.connect() as c:
-        return (
-            c.execute(
-                text(
-                    "SELECT d.title FROM document AS d LEFT JOIN document_fts_pg AS f "
-                    "ON f.document_id = d.id "
-                    "WHERE f.vector IS DISTINCT FROM marginalia_document_vector(d.text)"
-                )
-            )
-            .scalars()
-            .all()
-        )
 
 
 def test_the_trigger_is_off_only_for_the_importers_copy(pg_url, corpus_files):
